@@ -1,0 +1,149 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "gdoi_gm_plugin.h"
+
+#include <daemon.h>
+#include <gdoi_settings.h>
+#include <gdoi_timing.h>
+
+typedef struct private_gdoi_gm_plugin_t private_gdoi_gm_plugin_t;
+typedef struct gm_options_t gm_options_t;
+
+/**
+ * Options of the group member
+ */
+struct gm_options_t {
+
+	/** registration attempts per key server and pass */
+	uint32_t ks_tries;
+
+	/** wait after the first failed pass over the key servers */
+	uint32_t backoff;
+
+	/** cap of the doubling wait */
+	uint32_t backoff_max;
+};
+
+/**
+ * Private data of a gdoi_gm_plugin_t object.
+ */
+struct private_gdoi_gm_plugin_t {
+
+	/**
+	 * Public interface.
+	 */
+	gdoi_gm_plugin_t public;
+
+	/**
+	 * Options in effect
+	 */
+	gm_options_t options;
+};
+
+/**
+ * Read and check the plugin's options, keep the current ones on error
+ */
+static bool load_options(gm_options_t *current)
+{
+	gm_options_t new = {
+		.ks_tries = 1,
+		.backoff = GDOI_BACKOFF_BASE,
+		.backoff_max = GDOI_BACKOFF_MAX,
+	};
+	gdoi_option_t options[] = {
+		{ "ks_tries", GDOI_OPT_UINT, &new.ks_tries, 1, 100 },
+		{ "backoff", GDOI_OPT_TIME, &new.backoff, 1, 86400 },
+		{ "backoff_max", GDOI_OPT_TIME, &new.backoff_max, 1, 86400 },
+	};
+
+	if (!gdoi_settings_load(lib->ns, "gdoi-gm", options, countof(options)))
+	{
+		return FALSE;
+	}
+	if (new.backoff_max < new.backoff)
+	{
+		DBG1(DBG_CFG, "gdoi-gm: backoff_max (%us) is below backoff (%us)",
+			 new.backoff_max, new.backoff);
+		return FALSE;
+	}
+	*current = new;
+	DBG2(DBG_CFG, "gdoi-gm: %u registration attempt(s) per key server, "
+		 "backoff %us up to %us", new.ks_tries, new.backoff, new.backoff_max);
+	return TRUE;
+}
+
+/**
+ * Register or unregister the group member
+ */
+static bool plugin_cb(private_gdoi_gm_plugin_t *this,
+					  plugin_feature_t *feature, bool reg, void *cb_data)
+{
+	if (reg)
+	{
+		return load_options(&this->options);
+	}
+	return TRUE;
+}
+
+METHOD(plugin_t, get_name, char*,
+	private_gdoi_gm_plugin_t *this)
+{
+	return "gdoi-gm";
+}
+
+METHOD(plugin_t, get_features, int,
+	private_gdoi_gm_plugin_t *this, plugin_feature_t *features[])
+{
+	static plugin_feature_t f[] = {
+		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
+			PLUGIN_PROVIDE(CUSTOM, "gdoi-gm"),
+				PLUGIN_DEPENDS(CUSTOM, "kernel-ipsec"),
+	};
+	*features = f;
+	return countof(f);
+}
+
+METHOD(plugin_t, reload, bool,
+	private_gdoi_gm_plugin_t *this)
+{
+	return load_options(&this->options);
+}
+
+METHOD(plugin_t, destroy, void,
+	private_gdoi_gm_plugin_t *this)
+{
+	free(this);
+}
+
+/*
+ * See header
+ */
+plugin_t *gdoi_gm_plugin_create()
+{
+	private_gdoi_gm_plugin_t *this;
+
+	INIT(this,
+		.public = {
+			.plugin = {
+				.get_name = _get_name,
+				.get_features = _get_features,
+				.reload = _reload,
+				.destroy = _destroy,
+			},
+		},
+	);
+
+	return &this->public.plugin;
+}
