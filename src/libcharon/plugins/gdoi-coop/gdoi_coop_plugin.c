@@ -112,7 +112,7 @@ METHOD(plugin_t, destroy, void,
 /*
  * See header
  */
-plugin_t *gdoi_coop_plugin_create()
+PLUGIN_DEFINE(gdoi_coop)
 {
 	private_gdoi_coop_plugin_t *this;
 

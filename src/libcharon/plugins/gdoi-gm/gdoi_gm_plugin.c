@@ -130,7 +130,7 @@ METHOD(plugin_t, destroy, void,
 /*
  * See header
  */
-plugin_t *gdoi_gm_plugin_create()
+PLUGIN_DEFINE(gdoi_gm)
 {
 	private_gdoi_gm_plugin_t *this;
 

@@ -113,7 +113,7 @@ METHOD(plugin_t, destroy, void,
 /*
  * See header
  */
-plugin_t *gdoi_ks_plugin_create()
+PLUGIN_DEFINE(gdoi_ks)
 {
 	private_gdoi_ks_plugin_t *this;
 
