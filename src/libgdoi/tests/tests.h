@@ -14,3 +14,4 @@
 
 TEST_SUITE(timing_suite_create)
 TEST_SUITE(settings_suite_create)
+TEST_SUITE_DEPEND(tek_suite_create, RNG, RNG_STRONG)
