@@ -27,6 +27,9 @@
 /** length of a traffic selector without addresses */
 #define TS_HEADER_LEN 8
 
+/** the INTEG transform ID NONE (RFC 7296 3.3.2), not in signer.h */
+#define INTEG_NONE 0
+
 /** Last Substruc value of a transform that is followed by another */
 #define MORE_TRANSFORMS 3
 
@@ -191,7 +194,7 @@ static bool integ_key_size(gikev2_transform_t *integ, size_t *size)
 	}
 	switch (integ->id)
 	{
-		case AUTH_UNDEFINED:
+		case INTEG_NONE:
 			*size = 0;
 			return TRUE;
 		case AUTH_HMAC_SHA1_96:
@@ -420,7 +423,7 @@ static bool check_transforms(gikev2_policy_t *policy,
 		}
 		if (is_aead(policy->encr.id))
 		{
-			if (policy->integ.present && policy->integ.id != AUTH_UNDEFINED)
+			if (policy->integ.present && policy->integ.id != INTEG_NONE)
 			{
 				gikev2_err_set(err, "GSA INTEG transform must be absent or "
 							   "NONE with AEAD ENCR %N",
@@ -429,7 +432,7 @@ static bool check_transforms(gikev2_policy_t *policy,
 			}
 		}
 		else if (policy->protocol == GIKEV2_PROTO_GIKE_UPDATE &&
-				 (!policy->integ.present || policy->integ.id == AUTH_UNDEFINED))
+				 (!policy->integ.present || policy->integ.id == INTEG_NONE))
 		{
 			gikev2_err_set(err, "GSA GIKE_UPDATE policy misses an INTEG "
 						   "transform for non-AEAD ENCR %N",
@@ -438,7 +441,7 @@ static bool check_transforms(gikev2_policy_t *policy,
 		}
 	}
 	if (policy->protocol == GIKEV2_PROTO_AH &&
-		policy->integ.id == AUTH_UNDEFINED)
+		policy->integ.id == INTEG_NONE)
 	{
 		gikev2_err_set(err, "GSA AH policy has INTEG transform NONE");
 		return FALSE;
@@ -457,7 +460,8 @@ static bool check_transforms(gikev2_policy_t *policy,
 	}
 	if (policy->gcauth.present)
 	{
-		if (exchange == GIKEV2_GSA_REKEY)
+		/* only at registration (RFC 9838 4.4.2.1, note **) */
+		if (exchange != GIKEV2_GSA_AUTH && exchange != GIKEV2_GSA_REGISTRATION)
 		{
 			gikev2_err_set(err, "GSA GCAUTH transform not allowed in %N",
 						   gikev2_exchange_names, exchange);

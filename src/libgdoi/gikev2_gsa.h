@@ -29,7 +29,7 @@
  *    every TEK and never Partially Transmitted 64-bit (4.4.2.1.3); no
  *    implicit IV ciphers (2.7); Key Length for AES and Camellia ciphers;
  *    the Signature Algorithm Identifier attribute with Digital Signature
- *    GCAUTH and only there; no GCAUTH in GSA_REKEY
+ *    GCAUTH and only there; GCAUTH only in GSA_AUTH and GSA_REGISTRATION
  *  - the KEK destination selector is one multicast address, UDP, one port
  *  - GSA attributes of 4.4.2.2 and section 5: lengths, multiplicity,
  *    GSA_INITIAL_MESSAGE_ID only for the KEK, GSA_KEY_LIFETIME in every

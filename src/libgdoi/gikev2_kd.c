@@ -148,7 +148,7 @@ static bool check_keys(array_t *keys, char *name, gikev2_err_t *err)
 static bool check_group_bag(gikev2_key_bag_t *bag, gikev2_exchange_t exchange,
 							gikev2_err_t *err)
 {
-	gikev2_wrapped_key_t *key;
+	gikev2_wrapped_key_t key;
 	size_t spi_size;
 	int count;
 
@@ -197,10 +197,10 @@ static bool check_group_bag(gikev2_key_bag_t *bag, gikev2_exchange_t exchange,
 	if (bag->protocol != GIKEV2_PROTO_GIKE_UPDATE)
 	{
 		array_get(bag->sa_keys, 0, &key);
-		if (key->kwk_id)
+		if (key.kwk_id)
 		{
 			gikev2_err_set(err, "KD %N key bag SA_KEY KWK ID %u is not 0",
-						   gikev2_protocol_names, bag->protocol, key->kwk_id);
+						   gikev2_protocol_names, bag->protocol, key.kwk_id);
 			return FALSE;
 		}
 	}
