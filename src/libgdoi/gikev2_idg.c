@@ -20,8 +20,10 @@
 /**
  * Check the type and the length of the identification data
  */
-static bool check_id(id_type_t type, size_t len, gikev2_err_t *err)
+static bool check_id(id_type_t type, chunk_t data, gikev2_err_t *err)
 {
+	size_t len = data.len;
+
 	switch (type)
 	{
 		case ID_IPV4_ADDR:
@@ -48,6 +50,13 @@ static bool check_id(id_type_t type, size_t len, gikev2_err_t *err)
 				gikev2_err_set(err, "IDg Identification Data is empty");
 				return FALSE;
 			}
+			/* strongSwan never matches names with an embedded NUL */
+			if (type != ID_KEY_ID && memchr(data.ptr, 0, len))
+			{
+				gikev2_err_set(err, "IDg Identification Data of %N contains "
+							   "a NUL", id_type_names, type);
+				return FALSE;
+			}
 			return TRUE;
 		default:
 			gikev2_err_set(err, "IDg ID Type %d not allowed for a group",
@@ -64,7 +73,7 @@ bool gikev2_idg_encode(identification_t *id, chunk_t *body)
 	chunk_t data;
 
 	data = id->get_encoding(id);
-	if (!check_id(id->get_type(id), data.len, NULL) ||
+	if (!check_id(id->get_type(id), data, NULL) ||
 		data.len > 0xffff - 4 - IDG_HEADER_LEN)
 	{
 		return FALSE;
@@ -90,7 +99,7 @@ identification_t *gikev2_idg_decode(chunk_t body, gikev2_err_t *err)
 	/* RESERVED is ignored on receipt (RFC 7296 3.5) */
 	type = body.ptr[0];
 	body = chunk_skip(body, IDG_HEADER_LEN);
-	if (!check_id(type, body.len, err))
+	if (!check_id(type, body, err))
 	{
 		return NULL;
 	}
