@@ -15,3 +15,6 @@
 TEST_SUITE(timing_suite_create)
 TEST_SUITE(settings_suite_create)
 TEST_SUITE_DEPEND(tek_suite_create, RNG, RNG_STRONG)
+TEST_SUITE(gikev2_codec_suite_create)
+TEST_SUITE_DEPEND(gikev2_keywrap_suite_create, CRYPTER, ENCR_AES_ECB, 16)
+TEST_SUITE(gikev2_rekey_auth_suite_create)
