@@ -13,6 +13,8 @@
  */
 
 TEST_SUITE(timing_suite_create)
+TEST_SUITE(gdoi_isakmp_suite_create)
+TEST_SUITE_DEPEND(gdoi_isakmp_hash_suite_create, PRF, PRF_HMAC_SHA2_256)
 TEST_SUITE(settings_suite_create)
 TEST_SUITE_DEPEND(tek_suite_create, RNG, RNG_STRONG)
 TEST_SUITE(gikev2_codec_suite_create)
