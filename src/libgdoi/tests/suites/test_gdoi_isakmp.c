@@ -683,7 +683,9 @@ START_TEST(test_check_keys)
 
 	/* AES-128 KEK with 24 octets; IV || key (32) is accepted */
 	attr = gdoi_isakmp_attrs_find(&kd->pkts[1].attrs, GDOI_KEK_ALGORITHM_KEY);
-	attr->value.len = 24;
+	chunk_clear(&attr->value);
+	attr->value = chunk_alloc(24);
+	memset(attr->value.ptr, 0x33, 24);
 	ck_assert(!gdoi_isakmp_check_keys(sa, kd, &err));
 	ck_assert(strstr(err.msg, "KD KEK_ALGORITHM_KEY length 24 wrong for "
 					 "KEK_ALGORITHM 3"));
