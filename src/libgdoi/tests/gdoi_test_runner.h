@@ -24,6 +24,7 @@
 #define GDOI_TEST_RUNNER_H_
 
 #include <test_runner.h>
+#include <daemon.h>
 
 /**
  * Initialize or tear down the library for a test run.
@@ -49,6 +50,27 @@ static inline bool gdoi_test_runner_init(bool init)
 	lib->processor->cancel(lib->processor);
 	lib->plugins->unload(lib->plugins);
 	return TRUE;
+}
+
+/**
+ * Initialize or tear down the library and libcharon (charon->kernel, the
+ * bus and so on) for a test run.
+ *
+ * @param init		TRUE to initialize, FALSE to tear down
+ * @return			FALSE if the plugins failed to load
+ */
+static inline bool gdoi_test_runner_init_charon(bool init)
+{
+	bool ok = TRUE;
+
+	if (init)
+	{
+		libcharon_init();
+		return gdoi_test_runner_init(TRUE);
+	}
+	ok = gdoi_test_runner_init(FALSE);
+	libcharon_deinit();
+	return ok;
 }
 
 #endif /** GDOI_TEST_RUNNER_H_ @}*/
