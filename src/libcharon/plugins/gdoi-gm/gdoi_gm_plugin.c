@@ -16,6 +16,8 @@
 
 #include <daemon.h>
 #include <gdoi_settings.h>
+
+#include "gdoi_gm_groups.h"
 #include <gdoi_timing.h>
 
 typedef struct private_gdoi_gm_plugin_t private_gdoi_gm_plugin_t;
@@ -50,6 +52,11 @@ struct private_gdoi_gm_plugin_t {
 	 * Options in effect
 	 */
 	gm_options_t options;
+
+	/**
+	 * Groups of the role, registered with the vici front-end
+	 */
+	gdoi_gm_groups_t *groups;
 };
 
 /**
@@ -92,8 +99,17 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 {
 	if (reg)
 	{
-		return load_options(&this->options);
+		if (!load_options(&this->options))
+		{
+			return FALSE;
+		}
+		this->groups = gdoi_gm_groups_create();
+		gdoi_vici_register(GDOI_ROLE_MEMBER, &this->groups->handler);
+		return TRUE;
 	}
+	gdoi_vici_unregister(GDOI_ROLE_MEMBER);
+	DESTROY_IF(this->groups);
+	this->groups = NULL;
 	return TRUE;
 }
 
@@ -109,6 +125,7 @@ METHOD(plugin_t, get_features, int,
 	static plugin_feature_t f[] = {
 		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
 			PLUGIN_PROVIDE(CUSTOM, "gdoi-gm"),
+				PLUGIN_DEPENDS(CUSTOM, "vici"),
 				PLUGIN_DEPENDS(CUSTOM, "kernel-ipsec"),
 	};
 	*features = f;

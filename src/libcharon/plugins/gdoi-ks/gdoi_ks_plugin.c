@@ -17,6 +17,8 @@
 #include <daemon.h>
 #include <gdoi_settings.h>
 
+#include "gdoi_ks_groups.h"
+
 typedef struct private_gdoi_ks_plugin_t private_gdoi_ks_plugin_t;
 typedef struct ks_options_t ks_options_t;
 
@@ -43,6 +45,11 @@ struct private_gdoi_ks_plugin_t {
 	 * Options in effect
 	 */
 	ks_options_t options;
+
+	/**
+	 * Groups of the role, registered with the vici front-end
+	 */
+	gdoi_ks_groups_t *groups;
 };
 
 /**
@@ -75,8 +82,17 @@ static bool plugin_cb(private_gdoi_ks_plugin_t *this,
 {
 	if (reg)
 	{
-		return load_options(&this->options);
+		if (!load_options(&this->options))
+		{
+			return FALSE;
+		}
+		this->groups = gdoi_ks_groups_create();
+		gdoi_vici_register(GDOI_ROLE_SERVER, &this->groups->handler);
+		return TRUE;
 	}
+	gdoi_vici_unregister(GDOI_ROLE_SERVER);
+	DESTROY_IF(this->groups);
+	this->groups = NULL;
 	return TRUE;
 }
 
@@ -92,6 +108,7 @@ METHOD(plugin_t, get_features, int,
 	static plugin_feature_t f[] = {
 		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
 			PLUGIN_PROVIDE(CUSTOM, "gdoi-ks"),
+				PLUGIN_DEPENDS(CUSTOM, "vici"),
 				PLUGIN_DEPENDS(RNG, RNG_STRONG),
 	};
 	*features = f;

@@ -1,0 +1,60 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup gdoi_gm_groups gdoi_gm_groups
+ * @{ @ingroup gdoi_gm
+ */
+
+#ifndef GDOI_GM_GROUPS_H_
+#define GDOI_GM_GROUPS_H_
+
+#include <gdoi_vici.h>
+
+typedef struct gdoi_gm_groups_t gdoi_gm_groups_t;
+
+/**
+ * The groups this node is a member of, by name.
+ *
+ * Implements the member role's gdoi_role_handler_t for the vici front-end.
+ */
+struct gdoi_gm_groups_t {
+
+	/**
+	 * Implements the handler of the member role.
+	 */
+	gdoi_role_handler_t handler;
+
+	/**
+	 * Get the configuration of a joined group.
+	 *
+	 * @param name		name of the group
+	 * @return			configuration (new reference), NULL if not found
+	 */
+	gdoi_group_cfg_t *(*get_group)(gdoi_gm_groups_t *this, char *name);
+
+	/**
+	 * Destroy the registry and release its groups.
+	 */
+	void (*destroy)(gdoi_gm_groups_t *this);
+};
+
+/**
+ * Create an empty registry of joined groups.
+ *
+ * @return			registry
+ */
+gdoi_gm_groups_t *gdoi_gm_groups_create();
+
+#endif /** GDOI_GM_GROUPS_H_ @}*/

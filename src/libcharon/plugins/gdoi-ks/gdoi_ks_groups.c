@@ -1,0 +1,230 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "gdoi_ks_groups.h"
+
+#include <collections/hashtable.h>
+#include <threading/rwlock.h>
+
+typedef struct private_gdoi_ks_groups_t private_gdoi_ks_groups_t;
+
+/**
+ * Private data of a gdoi_ks_groups_t object.
+ */
+struct private_gdoi_ks_groups_t {
+
+	/**
+	 * Public interface.
+	 */
+	gdoi_ks_groups_t public;
+
+	/**
+	 * Served groups, name => gdoi_group_cfg_t (own reference, keyed by the
+	 * configuration's name)
+	 */
+	hashtable_t *groups;
+
+	/**
+	 * Lock for groups
+	 */
+	rwlock_t *lock;
+};
+
+METHOD(gdoi_role_handler_t, load, bool,
+	private_gdoi_ks_groups_t *this, gdoi_group_cfg_t *cfg, char **error)
+{
+	gdoi_group_cfg_t *old;
+
+	this->lock->write_lock(this->lock);
+	old = this->groups->put(this->groups, cfg->name, cfg->get_ref(cfg));
+	this->lock->unlock(this->lock);
+
+	if (old)
+	{
+		DBG1(DBG_CFG, "key server group %s %s", cfg->name,
+			 old->equals(old, cfg) ? "reloaded unchanged" : "changed");
+		old->destroy(old);
+	}
+	else
+	{
+		DBG1(DBG_CFG, "key server group %s loaded", cfg->name);
+	}
+	return TRUE;
+}
+
+METHOD(gdoi_role_handler_t, unload, bool,
+	private_gdoi_ks_groups_t *this, char *name)
+{
+	gdoi_group_cfg_t *cfg;
+
+	this->lock->write_lock(this->lock);
+	cfg = this->groups->remove(this->groups, name);
+	this->lock->unlock(this->lock);
+
+	if (!cfg)
+	{
+		return FALSE;
+	}
+	DBG1(DBG_CFG, "key server group %s unloaded", name);
+	cfg->destroy(cfg);
+	return TRUE;
+}
+
+CALLBACK(destroy_names, void,
+	linked_list_t *names)
+{
+	names->destroy_function(names, free);
+}
+
+METHOD(gdoi_role_handler_t, create_enumerator, enumerator_t*,
+	private_gdoi_ks_groups_t *this)
+{
+	enumerator_t *enumerator;
+	linked_list_t *names;
+	char *name;
+
+	names = linked_list_create();
+	this->lock->read_lock(this->lock);
+	enumerator = this->groups->create_enumerator(this->groups);
+	while (enumerator->enumerate(enumerator, &name, NULL))
+	{
+		names->insert_last(names, strdup(name));
+	}
+	enumerator->destroy(enumerator);
+	this->lock->unlock(this->lock);
+
+	return enumerator_create_cleaner(names->create_enumerator(names),
+									 destroy_names, names);
+}
+
+/**
+ * Add a list of proposals
+ */
+static void add_proposals(vici_builder_t *b, char *name, linked_list_t *list)
+{
+	enumerator_t *enumerator;
+	proposal_t *proposal;
+
+	b->begin_list(b, name);
+	enumerator = list->create_enumerator(list);
+	while (enumerator->enumerate(enumerator, &proposal))
+	{
+		b->add_li(b, "%P", proposal);
+	}
+	enumerator->destroy(enumerator);
+	b->end_list(b);
+}
+
+METHOD(gdoi_role_handler_t, list, void,
+	private_gdoi_ks_groups_t *this, char *name, vici_builder_t *b)
+{
+	gdoi_traffic_cfg_t *traffic;
+	gdoi_group_cfg_t *cfg;
+	enumerator_t *enumerator;
+
+	this->lock->read_lock(this->lock);
+	cfg = this->groups->get(this->groups, name);
+	if (!cfg)
+	{
+		this->lock->unlock(this->lock);
+		return;
+	}
+	b->begin_section(b, "traffic");
+	enumerator = cfg->traffic->create_enumerator(cfg->traffic);
+	while (enumerator->enumerate(enumerator, &traffic))
+	{
+		b->begin_section(b, traffic->name);
+		b->add_kv(b, "src-ts", "%R", traffic->src);
+		b->add_kv(b, "dst-ts", "%R", traffic->dst);
+		b->add_kv(b, "action", traffic->permit ? "permit" : "deny");
+		b->end_section(b);
+	}
+	enumerator->destroy(enumerator);
+	b->end_section(b);
+
+	add_proposals(b, "esp-proposals", cfg->esp_proposals);
+	add_proposals(b, "kek-proposals", cfg->kek_proposals);
+	b->add_kv(b, "tek-lifetime", "%u", cfg->tek_lifetime);
+	b->add_kv(b, "kek-lifetime", "%u", cfg->kek_lifetime);
+	b->add_kv(b, "rekey", "%N", gdoi_rekey_transport_names, cfg->rekey);
+	if (cfg->rekey_address)
+	{
+		b->add_kv(b, "rekey-address", "%H", cfg->rekey_address);
+	}
+	b->add_kv(b, "rekey-retransmit", "%u", cfg->rekey_retransmit);
+	b->add_kv(b, "rekey-retransmits", "%u", cfg->rekey_retransmits);
+	if (cfg->signing_key)
+	{
+		b->add_kv(b, "signing-key", "%Y", cfg->signing_key);
+	}
+	b->add_kv(b, "member-count", "%u", 0);
+	this->lock->unlock(this->lock);
+}
+
+METHOD(gdoi_ks_groups_t, get_group, gdoi_group_cfg_t*,
+	private_gdoi_ks_groups_t *this, char *name)
+{
+	gdoi_group_cfg_t *cfg;
+
+	this->lock->read_lock(this->lock);
+	cfg = this->groups->get(this->groups, name);
+	if (cfg)
+	{
+		cfg = cfg->get_ref(cfg);
+	}
+	this->lock->unlock(this->lock);
+	return cfg;
+}
+
+METHOD(gdoi_ks_groups_t, destroy, void,
+	private_gdoi_ks_groups_t *this)
+{
+	enumerator_t *enumerator;
+	gdoi_group_cfg_t *cfg;
+
+	enumerator = this->groups->create_enumerator(this->groups);
+	while (enumerator->enumerate(enumerator, NULL, &cfg))
+	{
+		cfg->destroy(cfg);
+	}
+	enumerator->destroy(enumerator);
+	this->groups->destroy(this->groups);
+	this->lock->destroy(this->lock);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+gdoi_ks_groups_t *gdoi_ks_groups_create()
+{
+	private_gdoi_ks_groups_t *this;
+
+	INIT(this,
+		.public = {
+			.handler = {
+				.load = _load,
+				.unload = _unload,
+				.create_enumerator = _create_enumerator,
+				.list = _list,
+			},
+			.get_group = _get_group,
+			.destroy = _destroy,
+		},
+		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
+		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
+	);
+
+	return &this->public;
+}
