@@ -52,13 +52,13 @@ METHOD(gdoi_role_handler_t, load, bool,
 
 	if (old)
 	{
-		DBG1(DBG_CFG, "member group %s %s", cfg->name,
+		DBG2(DBG_CFG, "member group %s %s", cfg->name,
 			 old->equals(old, cfg) ? "reloaded unchanged" : "changed");
 		old->destroy(old);
 	}
 	else
 	{
-		DBG1(DBG_CFG, "member group %s loaded", cfg->name);
+		DBG2(DBG_CFG, "member group %s loaded", cfg->name);
 	}
 	return TRUE;
 }
@@ -76,7 +76,7 @@ METHOD(gdoi_role_handler_t, unload, bool,
 	{
 		return FALSE;
 	}
-	DBG1(DBG_CFG, "member group %s unloaded", name);
+	DBG2(DBG_CFG, "member group %s unloaded", name);
 	cfg->destroy(cfg);
 	return TRUE;
 }

@@ -52,13 +52,13 @@ METHOD(gdoi_role_handler_t, load, bool,
 
 	if (old)
 	{
-		DBG1(DBG_CFG, "key server group %s %s", cfg->name,
+		DBG2(DBG_CFG, "key server group %s %s", cfg->name,
 			 old->equals(old, cfg) ? "reloaded unchanged" : "changed");
 		old->destroy(old);
 	}
 	else
 	{
-		DBG1(DBG_CFG, "key server group %s loaded", cfg->name);
+		DBG2(DBG_CFG, "key server group %s loaded", cfg->name);
 	}
 	return TRUE;
 }
@@ -76,7 +76,7 @@ METHOD(gdoi_role_handler_t, unload, bool,
 	{
 		return FALSE;
 	}
-	DBG1(DBG_CFG, "key server group %s unloaded", name);
+	DBG2(DBG_CFG, "key server group %s unloaded", name);
 	cfg->destroy(cfg);
 	return TRUE;
 }
@@ -115,12 +115,15 @@ static void add_proposals(vici_builder_t *b, char *name, linked_list_t *list)
 {
 	enumerator_t *enumerator;
 	proposal_t *proposal;
+	char buf[BUF_LEN], *pos;
 
 	b->begin_list(b, name);
 	enumerator = list->create_enumerator(list);
 	while (enumerator->enumerate(enumerator, &proposal))
-	{
-		b->add_li(b, "%P", proposal);
+	{	/* without the protocol, which the key implies */
+		snprintf(buf, sizeof(buf), "%P", proposal);
+		pos = strchr(buf, ':');
+		b->add_li(b, "%s", pos ? pos + 1 : buf);
 	}
 	enumerator->destroy(enumerator);
 	b->end_list(b);
