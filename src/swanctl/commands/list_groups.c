@@ -183,6 +183,20 @@ CALLBACK(group_sn, int,
 	return 0;
 }
 
+CALLBACK(group_kv, int,
+	group_t *group, vici_res_t *res, char *name, void *value, int len)
+{
+	set(group->group, name, value, len, FALSE);
+	return 0;
+}
+
+CALLBACK(group_li, int,
+	group_t *group, vici_res_t *res, char *name, void *value, int len)
+{
+	set(group->group, name, value, len, TRUE);
+	return 0;
+}
+
 /**
  * Print the group SAs (KEK and TEKs) of a group
  */
@@ -303,7 +317,7 @@ CALLBACK(list_group, int,
 	char *role;
 	int ret;
 
-	ret = vici_parse_cb(res, group_sn, entry_kv, entry_li, &group);
+	ret = vici_parse_cb(res, group_sn, group_kv, group_li, &group);
 	if (ret == 0)
 	{
 		role = get(group.group, "role", "-");
