@@ -998,19 +998,19 @@ static bool parse_server(parse_data_t *data, vici_message_t *message,
 {
 	gdoi_group_cfg_t *cfg = &data->cfg->public;
 	parse_rule_t rules[] = {
-		{ "connection",			parse_string,		&cfg->connection,		FALSE	},
-		{ "members",			parse_id_list,		cfg->members,			TRUE	},
-		{ "esp_proposals",		parse_esp_proposal,	cfg->esp_proposals,		TRUE	},
-		{ "kek_proposals",		parse_kek_proposal,	cfg->kek_proposals,		TRUE	},
-		{ "tek_lifetime",		parse_time,			&cfg->tek_lifetime,		FALSE	},
-		{ "kek_lifetime",		parse_time,			&cfg->kek_lifetime,		FALSE	},
-		{ "rekey",				parse_rekey,		&cfg->rekey,			FALSE,
-								&data->rekey_set },
-		{ "rekey_address",		parse_multicast,	&cfg->rekey_address,	FALSE	},
-		{ "rekey_retransmit",	parse_time,			&cfg->rekey_retransmit,	FALSE	},
-		{ "rekey_retransmits",	parse_uint32,		&cfg->rekey_retransmits,FALSE	},
-		{ "signing_key",		parse_id,			&cfg->signing_key,		FALSE	},
-		{ "close_ike_sa",		parse_bool,			&cfg->close_ike_sa,		FALSE	},
+		{ "connection",		parse_string,	&cfg->connection,	FALSE	},
+		{ "members",		parse_id_list,	cfg->members,		TRUE	},
+		{ "esp_proposals",	parse_esp_proposal,	cfg->esp_proposals,	TRUE },
+		{ "kek_proposals",	parse_kek_proposal,	cfg->kek_proposals,	TRUE },
+		{ "tek_lifetime",	parse_time,		&cfg->tek_lifetime,	FALSE	},
+		{ "kek_lifetime",	parse_time,		&cfg->kek_lifetime,	FALSE	},
+		{ "rekey",			parse_rekey,	&cfg->rekey,		FALSE,
+							&data->rekey_set },
+		{ "rekey_address",	parse_multicast, &cfg->rekey_address, FALSE	},
+		{ "rekey_retransmit", parse_time,	&cfg->rekey_retransmit, FALSE },
+		{ "rekey_retransmits", parse_uint32, &cfg->rekey_retransmits, FALSE },
+		{ "signing_key",	parse_id,		&cfg->signing_key,	FALSE	},
+		{ "close_ike_sa",	parse_bool,		&cfg->close_ike_sa,	FALSE	},
 	};
 
 	cfg->role = GDOI_ROLE_SERVER;
@@ -1032,8 +1032,8 @@ static bool parse_member(parse_data_t *data, vici_message_t *message,
 {
 	gdoi_group_cfg_t *cfg = &data->cfg->public;
 	parse_rule_t rules[] = {
-		{ "connection",			parse_string,		&cfg->connection,		FALSE	},
-		{ "key_servers",		parse_host_list,	cfg->key_servers,		TRUE	},
+		{ "connection",		parse_string,	&cfg->connection,	FALSE	},
+		{ "key_servers",	parse_host_list, cfg->key_servers,	TRUE	},
 	};
 
 	cfg->role = GDOI_ROLE_MEMBER;

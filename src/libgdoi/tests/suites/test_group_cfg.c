@@ -315,7 +315,8 @@ START_TEST(test_id_number)
 {
 	gdoi_group_cfg_t *cfg;
 
-	cfg = parse("g{ id=4294967295 member{ connection=c key_servers=1.2.3.4 } }");
+	cfg = parse("g{ id=4294967295 member{ connection=c "
+				"key_servers=1.2.3.4 } }");
 	ck_assert_int_eq(cfg->id->get_type(cfg->id), ID_KEY_ID);
 	ck_assert_chunk_eq(cfg->id->get_encoding(cfg->id),
 					   chunk_from_chars(0xff, 0xff, 0xff, 0xff));
@@ -431,7 +432,8 @@ static struct {
 	  "group 'g': unknown section 'x' in server.traffic.a" },
 	{ "g{ id=1 member{ connection=c key_server=1.2.3.4 } }",
 	  "group 'g': unknown option 'key_server' in member" },
-	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4 esp_proposals=aes128gcm16 } }",
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " esp_proposals=aes128gcm16 } }",
 	  "group 'g': unknown option 'esp_proposals' in member" },
 	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4 traffic{ } } }",
 	  "group 'g': unknown section 'traffic' in member" },
@@ -447,44 +449,60 @@ static struct {
 	  "group 'g': invalid value '-5' for option 'tek_lifetime' in server" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128-foo"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value 'aes128-foo' for option 'esp_proposals' in server" },
+	  "group 'g': invalid value 'aes128-foo' for option 'esp_proposals' in"
+	  " server" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16-modp2048"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value 'aes128gcm16-modp2048' for option 'esp_proposals' in server" },
-	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 kek_proposals=aes256-sha256-ecp256"
+	  "group 'g': invalid value 'aes128gcm16-modp2048' for option"
+	  " 'esp_proposals' in server" },
+	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
+	  " kek_proposals=aes256-sha256-ecp256"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value 'aes256-sha256-ecp256' for option 'kek_proposals' in server" },
-	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 kek_proposals=aes256"
+	  "group 'g': invalid value 'aes256-sha256-ecp256' for option"
+	  " 'kek_proposals' in server" },
+	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
+	  " kek_proposals=aes256"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value 'aes256' for option 'kek_proposals' in server" },
+	  "group 'g': invalid value 'aes256' for option 'kek_proposals' in"
+	  " server" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/33 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value '10.0.0.0/33' for option 'src_ts' in server.traffic.a" },
+	  "group 'g': invalid value '10.0.0.0/33' for option 'src_ts' in"
+	  " server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=dynamic } } } }",
-	  "group 'g': invalid value 'dynamic' for option 'dst_ts' in server.traffic.a" },
+	  "group 'g': invalid value 'dynamic' for option 'dst_ts' in"
+	  " server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/8[foo/bar] dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value '10.0.0.0/8[foo/bar]' for option 'src_ts' in server.traffic.a" },
+	  "group 'g': invalid value '10.0.0.0/8[foo/bar]' for option 'src_ts' in"
+	  " server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=[10.0.0.0/8,10.1.0.0/16] dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value '10.1.0.0/16' for option 'src_ts' in server.traffic.a" },
+	  "group 'g': invalid value '10.1.0.0/16' for option 'src_ts' in"
+	  " server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=fec0::/16 } } } }",
-	  "group 'g': src_ts 10.0.0.0/8 and dst_ts fec0::/16 are of different address families in server.traffic.a" },
+	  "group 'g': src_ts 10.0.0.0/8 and dst_ts fec0::/16 are of different"
+	  " address families in server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 action=allow } } } }",
-	  "group 'g': invalid value 'allow' for option 'action' in server.traffic.a" },
+	  "group 'g': invalid value 'allow' for option 'action' in"
+	  " server.traffic.a" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 rekey=broadcast"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
 	  "group 'g': invalid value 'broadcast' for option 'rekey' in server" },
-	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 rekey_address=10.0.0.1"
+	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
+	  " rekey_address=10.0.0.1"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': invalid value '10.0.0.1' for option 'rekey_address' in server" },
-	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 rekey_retransmits=x"
+	  "group 'g': invalid value '10.0.0.1' for option 'rekey_address' in"
+	  " server" },
+	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
+	  " rekey_retransmits=x"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
 	  "group 'g': invalid value 'x' for option 'rekey_retransmits' in server" },
-	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 close_ike_sa=maybe"
+	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
+	  " close_ike_sa=maybe"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
 	  "group 'g': invalid value 'maybe' for option 'close_ike_sa' in server" },
 	{ "g{ id=1 server{ connection=[c,d] esp_proposals=aes128gcm16"
@@ -493,16 +511,20 @@ static struct {
 	{ "g{ id=4294967296 member{ connection=c key_servers=1.2.3.4 } }",
 	  "group 'g': invalid value '4294967296' for option 'id'" },
 	{ "g{ id=1 member{ connection=c key_servers=[192.0.2.1,ks.example.org] } }",
-	  "group 'g': invalid value 'ks.example.org' for option 'key_servers' in member" },
+	  "group 'g': invalid value 'ks.example.org' for option 'key_servers' in"
+	  " member" },
 	{ "g{ id=1 member{ connection=c key_servers=0.0.0.0 } }",
 	  "group 'g': invalid value '0.0.0.0' for option 'key_servers' in member" },
 	/* missing or conflicting keys */
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 rekey=multicast"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': rekey = multicast requires option 'rekey_address' in server" },
+	  "group 'g': rekey = multicast requires option 'rekey_address' in"
+	  " server" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16 rekey=unicast"
-	  " rekey_address=239.1.1.1 traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }",
-	  "group 'g': option 'rekey_address' requires rekey = multicast in server" },
+	  " rekey_address=239.1.1.1 traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8"
+	  " } } } }",
+	  "group 'g': option 'rekey_address' requires rekey = multicast in"
+	  " server" },
 	{ "g{ id=1 server{ connection=c esp_proposals=aes128gcm16"
 	  " traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } }"
 	  " member{ connection=c key_servers=1.2.3.4 } }",
