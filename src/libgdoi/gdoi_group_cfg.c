@@ -1219,3 +1219,22 @@ gdoi_group_cfg_t *gdoi_group_cfg_parse(vici_message_t *message, char **error)
 	*error = data.error;
 	return NULL;
 }
+
+/*
+ * Described in header
+ */
+char *gdoi_group_id_str(identification_t *id, char *buf, size_t len)
+{
+	chunk_t encoding;
+
+	encoding = id->get_encoding(id);
+	if (id->get_type(id) == ID_KEY_ID && encoding.len == sizeof(uint32_t))
+	{
+		snprintf(buf, len, "%u", untoh32(encoding.ptr));
+	}
+	else
+	{
+		snprintf(buf, len, "%Y", id);
+	}
+	return buf;
+}

@@ -240,4 +240,15 @@ struct gdoi_group_cfg_t {
 gdoi_group_cfg_t *gdoi_group_cfg_parse(struct vici_message_t *message,
 									   char **error);
 
+/**
+ * Print a group identity as an operator wrote it: a 4-octet key id (GET
+ * VPN's "identity number") as a decimal number, anything else as %Y.
+ *
+ * @param id			group identity
+ * @param buf			buffer to print to
+ * @param len			size of buf
+ * @return				buf
+ */
+char *gdoi_group_id_str(identification_t *id, char *buf, size_t len);
+
 #endif /** GDOI_GROUP_CFG_H_ @}*/

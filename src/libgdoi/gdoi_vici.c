@@ -78,17 +78,9 @@ static vici_message_t *create_reply(char *fmt, ...)
  */
 void gdoi_vici_add_id(vici_builder_t *b, char *key, identification_t *id)
 {
-	chunk_t encoding;
+	char buf[BUF_LEN];
 
-	encoding = id->get_encoding(id);
-	if (id->get_type(id) == ID_KEY_ID && encoding.len == sizeof(uint32_t))
-	{
-		b->add_kv(b, key, "%u", untoh32(encoding.ptr));
-	}
-	else
-	{
-		b->add_kv(b, key, "%Y", id);
-	}
+	b->add_kv(b, key, "%s", gdoi_group_id_str(id, buf, sizeof(buf)));
 }
 
 CALLBACK(load_group, vici_message_t*,
