@@ -18,6 +18,7 @@
 #include <threading/rwlock.h>
 
 typedef struct private_gdoi_ks_groups_t private_gdoi_ks_groups_t;
+typedef struct entry_t entry_t;
 
 /**
  * Private data of a gdoi_ks_groups_t object.
@@ -30,8 +31,7 @@ struct private_gdoi_ks_groups_t {
 	gdoi_ks_groups_t public;
 
 	/**
-	 * Served groups, name => gdoi_group_cfg_t (own reference, keyed by the
-	 * configuration's name)
+	 * Served groups, name => entry_t (keyed by entry->name)
 	 */
 	hashtable_t *groups;
 
@@ -41,43 +41,80 @@ struct private_gdoi_ks_groups_t {
 	rwlock_t *lock;
 };
 
+/**
+ * A served group
+ */
+struct entry_t {
+
+	/** name of the group */
+	char *name;
+
+	/** the group */
+	gdoi_ks_group_t *group;
+};
+
+/**
+ * Destroy an entry
+ */
+static void entry_destroy(entry_t *entry)
+{
+	entry->group->destroy(entry->group);
+	free(entry->name);
+	free(entry);
+}
+
 METHOD(gdoi_role_handler_t, load, bool,
 	private_gdoi_ks_groups_t *this, gdoi_group_cfg_t *cfg, char **error)
 {
-	gdoi_group_cfg_t *old;
+	gdoi_ks_group_t *group;
+	entry_t *entry;
 
 	this->lock->write_lock(this->lock);
-	old = this->groups->put(this->groups, cfg->name, cfg->get_ref(cfg));
+	entry = this->groups->get(this->groups, cfg->name);
+	if (entry)
+	{
+		entry->group->update(entry->group, cfg);
+		this->lock->unlock(this->lock);
+		return TRUE;
+	}
 	this->lock->unlock(this->lock);
 
-	if (old)
+	group = gdoi_ks_group_create(cfg);
+	if (!group)
 	{
-		DBG2(DBG_CFG, "key server group %s %s", cfg->name,
-			 old->equals(old, cfg) ? "reloaded unchanged" : "changed");
-		old->destroy(old);
+		*error = strdup("making the group keys failed");
+		return FALSE;
 	}
-	else
-	{
-		DBG2(DBG_CFG, "key server group %s loaded", cfg->name);
+	INIT(entry,
+		.name = strdup(cfg->name),
+		.group = group,
+	);
+	this->lock->write_lock(this->lock);
+	entry = this->groups->put(this->groups, entry->name, entry);
+	this->lock->unlock(this->lock);
+	if (entry)
+	{	/* loaded concurrently, keep the newer */
+		entry_destroy(entry);
 	}
+	DBG1(DBG_CFG, "key server group '%s' (%Y) loaded", cfg->name, cfg->id);
 	return TRUE;
 }
 
 METHOD(gdoi_role_handler_t, unload, bool,
 	private_gdoi_ks_groups_t *this, char *name)
 {
-	gdoi_group_cfg_t *cfg;
+	entry_t *entry;
 
 	this->lock->write_lock(this->lock);
-	cfg = this->groups->remove(this->groups, name);
+	entry = this->groups->remove(this->groups, name);
 	this->lock->unlock(this->lock);
 
-	if (!cfg)
+	if (!entry)
 	{
 		return FALSE;
 	}
-	DBG2(DBG_CFG, "key server group %s unloaded", name);
-	cfg->destroy(cfg);
+	DBG1(DBG_CFG, "key server group '%s' unloaded", name);
+	entry_destroy(entry);
 	return TRUE;
 }
 
@@ -135,14 +172,16 @@ METHOD(gdoi_role_handler_t, list, void,
 	gdoi_traffic_cfg_t *traffic;
 	gdoi_group_cfg_t *cfg;
 	enumerator_t *enumerator;
+	entry_t *entry;
 
 	this->lock->read_lock(this->lock);
-	cfg = this->groups->get(this->groups, name);
-	if (!cfg)
+	entry = this->groups->get(this->groups, name);
+	if (!entry)
 	{
 		this->lock->unlock(this->lock);
 		return;
 	}
+	cfg = entry->group->get_cfg(entry->group);
 	b->begin_section(b, "traffic");
 	enumerator = cfg->traffic->create_enumerator(cfg->traffic);
 	while (enumerator->enumerate(enumerator, &traffic))
@@ -171,38 +210,55 @@ METHOD(gdoi_role_handler_t, list, void,
 	{
 		b->add_kv(b, "signing-key", "%Y", cfg->signing_key);
 	}
-	b->add_kv(b, "member-count", "%u", 0);
+	cfg->destroy(cfg);
+	entry->group->list(entry->group, b);
 	this->lock->unlock(this->lock);
 }
 
 METHOD(gdoi_ks_groups_t, get_group, gdoi_group_cfg_t*,
 	private_gdoi_ks_groups_t *this, char *name)
 {
-	gdoi_group_cfg_t *cfg;
+	gdoi_group_cfg_t *cfg = NULL;
+	entry_t *entry;
 
 	this->lock->read_lock(this->lock);
-	cfg = this->groups->get(this->groups, name);
-	if (cfg)
+	entry = this->groups->get(this->groups, name);
+	if (entry)
 	{
-		cfg = cfg->get_ref(cfg);
+		cfg = entry->group->get_cfg(entry->group);
 	}
 	this->lock->unlock(this->lock);
 	return cfg;
 }
 
-METHOD(gdoi_ks_groups_t, destroy, void,
-	private_gdoi_ks_groups_t *this)
+METHOD(gdoi_ks_groups_t, find_by_id, gdoi_ks_group_t*,
+	private_gdoi_ks_groups_t *this, identification_t *id)
 {
+	gdoi_ks_group_t *found = NULL;
 	enumerator_t *enumerator;
 	gdoi_group_cfg_t *cfg;
+	entry_t *entry;
 
+	this->lock->read_lock(this->lock);
 	enumerator = this->groups->create_enumerator(this->groups);
-	while (enumerator->enumerate(enumerator, NULL, &cfg))
+	while (!found && enumerator->enumerate(enumerator, NULL, &entry))
 	{
+		cfg = entry->group->get_cfg(entry->group);
+		if (cfg->id->equals(cfg->id, id))
+		{
+			found = entry->group->get_ref(entry->group);
+		}
 		cfg->destroy(cfg);
 	}
 	enumerator->destroy(enumerator);
-	this->groups->destroy(this->groups);
+	this->lock->unlock(this->lock);
+	return found;
+}
+
+METHOD(gdoi_ks_groups_t, destroy, void,
+	private_gdoi_ks_groups_t *this)
+{
+	this->groups->destroy_function(this->groups, (void*)entry_destroy);
 	this->lock->destroy(this->lock);
 	free(this);
 }
@@ -223,6 +279,7 @@ gdoi_ks_groups_t *gdoi_ks_groups_create()
 				.list = _list,
 			},
 			.get_group = _get_group,
+			.find_by_id = _find_by_id,
 			.destroy = _destroy,
 		},
 		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),

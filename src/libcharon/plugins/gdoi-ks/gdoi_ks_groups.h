@@ -22,6 +22,8 @@
 
 #include <gdoi_vici.h>
 
+#include "gdoi_ks_group.h"
+
 typedef struct gdoi_ks_groups_t gdoi_ks_groups_t;
 
 /**
@@ -43,6 +45,15 @@ struct gdoi_ks_groups_t {
 	 * @return			configuration (new reference), NULL if not found
 	 */
 	gdoi_group_cfg_t *(*get_group)(gdoi_ks_groups_t *this, char *name);
+
+	/**
+	 * Find a served group by its identity (IDg).
+	 *
+	 * @param id		group identity
+	 * @return			group (new reference), NULL if none
+	 */
+	gdoi_ks_group_t *(*find_by_id)(gdoi_ks_groups_t *this,
+								   identification_t *id);
 
 	/**
 	 * Destroy the registry and release its groups.

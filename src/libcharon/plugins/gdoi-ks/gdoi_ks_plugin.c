@@ -18,6 +18,9 @@
 #include <gdoi_settings.h>
 
 #include "gdoi_ks_groups.h"
+#include "gdoi_ks_registrar.h"
+
+#include <gikev2_rules.h>
 
 typedef struct private_gdoi_ks_plugin_t private_gdoi_ks_plugin_t;
 typedef struct ks_options_t ks_options_t;
@@ -50,6 +53,11 @@ struct private_gdoi_ks_plugin_t {
 	 * Groups of the role, registered with the vici front-end
 	 */
 	gdoi_ks_groups_t *groups;
+
+	/**
+	 * Registrar of members
+	 */
+	gdoi_ks_registrar_t *registrar;
 };
 
 /**
@@ -87,10 +95,20 @@ static bool plugin_cb(private_gdoi_ks_plugin_t *this,
 			return FALSE;
 		}
 		this->groups = gdoi_ks_groups_create();
+		this->registrar = gdoi_ks_registrar_create(this->groups);
+		gikev2_rules_register();
+		charon->bus->add_listener(charon->bus, &this->registrar->listener);
 		gdoi_vici_register(GDOI_ROLE_SERVER, &this->groups->handler);
 		return TRUE;
 	}
 	gdoi_vici_unregister(GDOI_ROLE_SERVER);
+	if (this->registrar)
+	{
+		charon->bus->remove_listener(charon->bus, &this->registrar->listener);
+		gikev2_rules_unregister();
+		this->registrar->destroy(this->registrar);
+		this->registrar = NULL;
+	}
 	DESTROY_IF(this->groups);
 	this->groups = NULL;
 	return TRUE;

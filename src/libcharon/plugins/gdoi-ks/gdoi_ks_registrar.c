@@ -1,0 +1,395 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include "gdoi_ks_registrar.h"
+
+#include <daemon.h>
+#include <collections/hashtable.h>
+#include <threading/mutex.h>
+#include <sa/ikev2/keymat_v2.h>
+#include <processing/jobs/delete_ike_sa_job.h>
+#include <gdoi_vici.h>
+#include <gikev2_idg.h>
+#include <gikev2_keywrap.h>
+#include <gikev2_payload.h>
+
+/** key wrap algorithm of the registration IKE SA (see README: until a
+ * proposal transform for it exists, both ends use this one) */
+#define REGISTRATION_KWA GIKEV2_KW_5649_256
+
+/** delay before a member's IKE SA is closed after registration, in ms */
+#define CLOSE_DELAY 1000
+
+typedef struct private_gdoi_ks_registrar_t private_gdoi_ks_registrar_t;
+typedef struct pending_t pending_t;
+
+/**
+ * Private data of a gdoi_ks_registrar_t object.
+ */
+struct private_gdoi_ks_registrar_t {
+
+	/**
+	 * Public interface.
+	 */
+	gdoi_ks_registrar_t public;
+
+	/**
+	 * Served groups
+	 */
+	gdoi_ks_groups_t *groups;
+
+	/**
+	 * Registrations under way, unique IKE_SA id => pending_t
+	 */
+	hashtable_t *pending;
+
+	/**
+	 * Lock for pending
+	 */
+	mutex_t *lock;
+};
+
+/**
+ * A GSA_AUTH under way
+ */
+struct pending_t {
+
+	/** unique id of the IKE_SA */
+	uintptr_t id;
+
+	/** requested group, NULL until the IDg was read */
+	identification_t *idg;
+};
+
+/**
+ * Destroy a pending registration
+ */
+static void pending_destroy(pending_t *pending)
+{
+	DESTROY_IF(pending->idg);
+	free(pending);
+}
+
+/**
+ * Read the IDg of a GSA_AUTH request
+ */
+static identification_t *read_idg(message_t *message)
+{
+	enumerator_t *enumerator;
+	identification_t *idg = NULL;
+	payload_t *payload;
+	gikev2_err_t err = {};
+	chunk_t body;
+
+	enumerator = message->create_payload_enumerator(message);
+	while (!idg && enumerator->enumerate(enumerator, &payload))
+	{
+		if (gikev2_payload_get_body(payload, GIKEV2_PL_IDG, &body))
+		{
+			idg = gikev2_idg_decode(body, &err);
+			if (!idg)
+			{
+				DBG1(DBG_IKE, "invalid IDg payload: %s", err.msg);
+			}
+		}
+	}
+	enumerator->destroy(enumerator);
+	return idg;
+}
+
+/**
+ * Derive the KWK of the registration IKE SA
+ */
+static bool derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
+{
+	pseudo_random_function_t prf;
+	keymat_v2_t *keymat;
+	chunk_t skd;
+
+	keymat = (keymat_v2_t*)ike_sa->get_keymat(ike_sa);
+	prf = keymat->get_skd(keymat, &skd);
+	if (prf == PRF_UNDEFINED)
+	{
+		return FALSE;
+	}
+	return gikev2_derive_gsk_w(prf, skd, REGISTRATION_KWA, kwk);
+}
+
+/**
+ * Refuse a member: a notify in the response, log lines and an event
+ */
+static void refuse(ike_sa_t *ike_sa, message_t *message, identification_t *idg,
+				   gikev2_notify_t notify, char *reason)
+{
+	identification_t *id = ike_sa->get_other_id(ike_sa);
+	host_t *host = ike_sa->get_other_host(ike_sa);
+	vici_builder_t *b;
+	char buf[BUF_LEN];
+
+	DBG1(DBG_IKE, "KS_UNAUTHORIZED: member '%Y' at %H refused for group %s: "
+		 "%s, sending %N", id, host,
+		 idg ? gdoi_group_id_str(idg, buf, sizeof(buf)) : "(none)", reason,
+		 gikev2_notify_names, notify);
+	message->add_notify(message, FALSE, (notify_type_t)notify, chunk_empty);
+	if (gdoi_vici_has_listeners(GDOI_VICI_MEMBER_REFUSED))
+	{
+		b = vici_builder_create();
+		if (idg)
+		{
+			gdoi_vici_add_id(b, "group", idg);
+		}
+		b->add_kv(b, "member", "%Y", id);
+		b->add_kv(b, "address", "%H", host);
+		b->add_kv(b, "reason", "%s", reason);
+		b->add_kv(b, "notify", "%N", gikev2_notify_names, notify);
+		gdoi_vici_raise(GDOI_VICI_MEMBER_REFUSED, b->finalize(b));
+	}
+}
+
+/**
+ * Whether an identity matches one of the authorized patterns
+ */
+static bool authorized(gdoi_group_cfg_t *cfg, identification_t *id)
+{
+	enumerator_t *enumerator;
+	identification_t *pattern;
+	bool match = FALSE;
+
+	if (!cfg->members->get_count(cfg->members))
+	{	/* anybody authenticated over the group's connection */
+		return TRUE;
+	}
+	enumerator = cfg->members->create_enumerator(cfg->members);
+	while (!match && enumerator->enumerate(enumerator, &pattern))
+	{
+		match = id->matches(id, pattern) > ID_MATCH_NONE;
+	}
+	enumerator->destroy(enumerator);
+	return match;
+}
+
+/**
+ * Add a payload with an encoded body, which it takes
+ */
+static void add_body(message_t *message, gikev2_payload_type_t type,
+					 chunk_t body)
+{
+	gikev2_payload_t *payload;
+
+	payload = gikev2_payload_create(type, body);
+	if (payload)
+	{
+		message->add_payload(message, (payload_t*)payload);
+	}
+	else
+	{
+		chunk_clear(&body);
+	}
+}
+
+/**
+ * Answer an authenticated member's GSA_AUTH request
+ */
+static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
+					message_t *message, identification_t *idg)
+{
+	identification_t *id = ike_sa->get_other_id(ike_sa);
+	host_t *host = ike_sa->get_other_host(ike_sa);
+	gdoi_ks_members_t *members;
+	gdoi_group_cfg_t *cfg;
+	gdoi_ks_group_t *group;
+	peer_cfg_t *peer_cfg;
+	chunk_t kwk = chunk_empty, gsa, kd;
+	vici_builder_t *b;
+	char buf[BUF_LEN];
+	bool new;
+
+	if (!idg)
+	{
+		refuse(ike_sa, message, NULL, GIKEV2_INVALID_GROUP_ID,
+			   "no IDg in the request");
+		return;
+	}
+	group = this->groups->find_by_id(this->groups, idg);
+	if (!group)
+	{
+		DBG1(DBG_IKE, "KS_BAD_ID: member '%Y' at %H asked for group %s, "
+			 "which is not served here", id, host,
+			 gdoi_group_id_str(idg, buf, sizeof(buf)));
+		refuse(ike_sa, message, idg, GIKEV2_INVALID_GROUP_ID,
+			   "unknown group");
+		return;
+	}
+	cfg = group->get_cfg(group);
+	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	if (!peer_cfg || !streq(peer_cfg->get_name(peer_cfg), cfg->connection))
+	{
+		refuse(ike_sa, message, idg, GIKEV2_AUTHORIZATION_FAILED,
+			   "authenticated over another connection than the group's");
+	}
+	else if (!authorized(cfg, id))
+	{
+		refuse(ike_sa, message, idg, GIKEV2_AUTHORIZATION_FAILED,
+			   "identity not authorized for the group");
+	}
+	else if (!derive_kwk(ike_sa, &kwk) ||
+			 !group->encode_registration(group, GIKEV2_GSA_AUTH,
+										 REGISTRATION_KWA, kwk, &gsa, &kd))
+	{
+		refuse(ike_sa, message, idg, GIKEV2_REGISTRATION_FAILED,
+			   "group policy not available");
+	}
+	else
+	{
+		/* the payloads take the bodies */
+		add_body(message, GIKEV2_PL_GSA, gsa);
+		add_body(message, GIKEV2_PL_KD, kd);
+		members = group->get_members(group);
+		new = members->add(members, id, host);
+		DBG1(DBG_IKE, "KS_REGS_COMPL: member '%Y' at %H registered with group "
+			 "'%s' (%s)%s, %u members", id, host, cfg->name,
+			 gdoi_group_id_str(idg, buf, sizeof(buf)), new ? "" : " again",
+			 members->get_count(members));
+		if (gdoi_vici_has_listeners(GDOI_VICI_MEMBER_REGISTERED))
+		{
+			b = vici_builder_create();
+			b->add_kv(b, "group", "%s", cfg->name);
+			gdoi_vici_add_id(b, "id", idg);
+			b->add_kv(b, "member", "%Y", id);
+			b->add_kv(b, "address", "%H", host);
+			b->add_kv(b, "members", "%u", members->get_count(members));
+			gdoi_vici_raise(GDOI_VICI_MEMBER_REGISTERED, b->finalize(b));
+		}
+		if (cfg->close_ike_sa)
+		{
+			lib->scheduler->schedule_job_ms(lib->scheduler, (job_t*)
+						delete_ike_sa_job_create(ike_sa->get_id(ike_sa), TRUE),
+						CLOSE_DELAY);
+		}
+	}
+	chunk_clear(&kwk);
+	cfg->destroy(cfg);
+	group->destroy(group);
+}
+
+METHOD(listener_t, message_hook, bool,
+	private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa, message_t *message,
+	bool incoming, bool plain)
+{
+	uintptr_t id;
+	pending_t *pending;
+
+	if (!ike_sa)
+	{
+		return TRUE;
+	}
+	id = ike_sa->get_unique_id(ike_sa);
+	if (incoming && !plain && message->get_request(message) &&
+		message->get_exchange_type(message) ==
+									(exchange_type_t)GIKEV2_GSA_AUTH)
+	{	/* parse and process it with the IKE_AUTH rules and tasks */
+		message->set_exchange_type(message, IKE_AUTH);
+		this->lock->lock(this->lock);
+		if (!this->pending->get(this->pending, (void*)id))
+		{
+			INIT(pending,
+				.id = id,
+			);
+			this->pending->put(this->pending, (void*)id, pending);
+		}
+		this->lock->unlock(this->lock);
+		return TRUE;
+	}
+	if (message->get_exchange_type(message) != IKE_AUTH)
+	{
+		return TRUE;
+	}
+	this->lock->lock(this->lock);
+	pending = this->pending->get(this->pending, (void*)id);
+	if (!pending)
+	{
+		this->lock->unlock(this->lock);
+		return TRUE;
+	}
+	if (incoming && plain && message->get_request(message) && !pending->idg)
+	{
+		pending->idg = read_idg(message);
+		this->lock->unlock(this->lock);
+		return TRUE;
+	}
+	if (!incoming && plain && !message->get_request(message))
+	{
+		message->set_exchange_type(message, (exchange_type_t)GIKEV2_GSA_AUTH);
+		if (ike_sa->get_state(ike_sa) == IKE_ESTABLISHED)
+		{	/* the member is authenticated, the exchange ends here */
+			this->pending->remove(this->pending, (void*)id);
+			this->lock->unlock(this->lock);
+			respond(this, ike_sa, message, pending->idg);
+			pending_destroy(pending);
+			return TRUE;
+		}
+	}
+	this->lock->unlock(this->lock);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_updown, bool,
+	private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa, bool up)
+{
+	pending_t *pending;
+
+	if (!up)
+	{
+		this->lock->lock(this->lock);
+		pending = this->pending->remove(this->pending,
+							(void*)(uintptr_t)ike_sa->get_unique_id(ike_sa));
+		this->lock->unlock(this->lock);
+		if (pending)
+		{
+			pending_destroy(pending);
+		}
+	}
+	return TRUE;
+}
+
+METHOD(gdoi_ks_registrar_t, destroy, void,
+	private_gdoi_ks_registrar_t *this)
+{
+	this->pending->destroy_function(this->pending, (void*)pending_destroy);
+	this->lock->destroy(this->lock);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+gdoi_ks_registrar_t *gdoi_ks_registrar_create(gdoi_ks_groups_t *groups)
+{
+	private_gdoi_ks_registrar_t *this;
+
+	INIT(this,
+		.public = {
+			.listener = {
+				.message = _message_hook,
+				.ike_updown = _ike_updown,
+			},
+			.destroy = _destroy,
+		},
+		.groups = groups,
+		.pending = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+									8),
+		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
+	);
+	return &this->public;
+}
