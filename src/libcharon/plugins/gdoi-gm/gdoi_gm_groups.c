@@ -18,6 +18,7 @@
 #include <threading/rwlock.h>
 
 typedef struct private_gdoi_gm_groups_t private_gdoi_gm_groups_t;
+typedef struct entry_t entry_t;
 
 /**
  * Private data of a gdoi_gm_groups_t object.
@@ -30,8 +31,7 @@ struct private_gdoi_gm_groups_t {
 	gdoi_gm_groups_t public;
 
 	/**
-	 * Joined groups, name => gdoi_group_cfg_t (own reference, keyed by the
-	 * configuration's name)
+	 * Joined groups, name => entry_t (keyed by entry->name)
 	 */
 	hashtable_t *groups;
 
@@ -39,45 +39,85 @@ struct private_gdoi_gm_groups_t {
 	 * Lock for groups
 	 */
 	rwlock_t *lock;
+
+	/**
+	 * Registration tracking callback and its data
+	 */
+	gdoi_gm_track_cb_t track;
+	void *data;
+
+	/**
+	 * Registration attempts per key server, backoff and its cap
+	 */
+	u_int tries;
+	uint32_t backoff;
+	uint32_t backoff_max;
 };
+
+/**
+ * A joined group
+ */
+struct entry_t {
+
+	/** name of the group */
+	char *name;
+
+	/** the group */
+	gdoi_gm_group_t *group;
+};
+
+/**
+ * Stop and destroy an entry
+ */
+static void entry_destroy(entry_t *entry)
+{
+	entry->group->stop(entry->group);
+	entry->group->destroy(entry->group);
+	free(entry->name);
+	free(entry);
+}
 
 METHOD(gdoi_role_handler_t, load, bool,
 	private_gdoi_gm_groups_t *this, gdoi_group_cfg_t *cfg, char **error)
 {
-	gdoi_group_cfg_t *old;
+	entry_t *entry;
 
 	this->lock->write_lock(this->lock);
-	old = this->groups->put(this->groups, cfg->name, cfg->get_ref(cfg));
+	entry = this->groups->get(this->groups, cfg->name);
+	if (entry)
+	{
+		entry->group->update(entry->group, cfg);
+		this->lock->unlock(this->lock);
+		DBG1(DBG_CFG, "member group '%s' (%Y) reloaded", cfg->name, cfg->id);
+		return TRUE;
+	}
+	INIT(entry,
+		.name = strdup(cfg->name),
+		.group = gdoi_gm_group_create(cfg, this->tries, this->backoff,
+									  this->backoff_max, this->track,
+									  this->data),
+	);
+	this->groups->put(this->groups, entry->name, entry);
 	this->lock->unlock(this->lock);
-
-	if (old)
-	{
-		DBG2(DBG_CFG, "member group %s %s", cfg->name,
-			 old->equals(old, cfg) ? "reloaded unchanged" : "changed");
-		old->destroy(old);
-	}
-	else
-	{
-		DBG2(DBG_CFG, "member group %s loaded", cfg->name);
-	}
+	DBG1(DBG_CFG, "member group '%s' (%Y) loaded", cfg->name, cfg->id);
 	return TRUE;
 }
 
 METHOD(gdoi_role_handler_t, unload, bool,
 	private_gdoi_gm_groups_t *this, char *name)
 {
-	gdoi_group_cfg_t *cfg;
+	entry_t *entry;
 
 	this->lock->write_lock(this->lock);
-	cfg = this->groups->remove(this->groups, name);
+	entry = this->groups->remove(this->groups, name);
 	this->lock->unlock(this->lock);
 
-	if (!cfg)
+	if (!entry)
 	{
 		return FALSE;
 	}
-	DBG2(DBG_CFG, "member group %s unloaded", name);
-	cfg->destroy(cfg);
+	DBG1(DBG_CFG, "member group '%s' unloaded, its group SAs removed", name);
+	entry_destroy(entry);
 	return TRUE;
 }
 
@@ -111,39 +151,28 @@ METHOD(gdoi_role_handler_t, create_enumerator, enumerator_t*,
 METHOD(gdoi_role_handler_t, list, void,
 	private_gdoi_gm_groups_t *this, char *name, vici_builder_t *b)
 {
-	gdoi_group_cfg_t *cfg;
-	enumerator_t *enumerator;
-	host_t *host;
+	entry_t *entry;
 
 	this->lock->read_lock(this->lock);
-	cfg = this->groups->get(this->groups, name);
-	if (!cfg)
+	entry = this->groups->get(this->groups, name);
+	if (entry)
 	{
-		this->lock->unlock(this->lock);
-		return;
+		entry->group->list(entry->group, b);
 	}
-	b->begin_list(b, "key-servers");
-	enumerator = cfg->key_servers->create_enumerator(cfg->key_servers);
-	while (enumerator->enumerate(enumerator, &host))
-	{
-		b->add_li(b, "%H", host);
-	}
-	enumerator->destroy(enumerator);
-	b->end_list(b);
-	b->add_kv(b, "state", "idle");
 	this->lock->unlock(this->lock);
 }
 
 METHOD(gdoi_gm_groups_t, get_group, gdoi_group_cfg_t*,
 	private_gdoi_gm_groups_t *this, char *name)
 {
-	gdoi_group_cfg_t *cfg;
+	gdoi_group_cfg_t *cfg = NULL;
+	entry_t *entry;
 
 	this->lock->read_lock(this->lock);
-	cfg = this->groups->get(this->groups, name);
-	if (cfg)
+	entry = this->groups->get(this->groups, name);
+	if (entry)
 	{
-		cfg = cfg->get_ref(cfg);
+		cfg = entry->group->get_cfg(entry->group);
 	}
 	this->lock->unlock(this->lock);
 	return cfg;
@@ -152,16 +181,7 @@ METHOD(gdoi_gm_groups_t, get_group, gdoi_group_cfg_t*,
 METHOD(gdoi_gm_groups_t, destroy, void,
 	private_gdoi_gm_groups_t *this)
 {
-	enumerator_t *enumerator;
-	gdoi_group_cfg_t *cfg;
-
-	enumerator = this->groups->create_enumerator(this->groups);
-	while (enumerator->enumerate(enumerator, NULL, &cfg))
-	{
-		cfg->destroy(cfg);
-	}
-	enumerator->destroy(enumerator);
-	this->groups->destroy(this->groups);
+	this->groups->destroy_function(this->groups, (void*)entry_destroy);
 	this->lock->destroy(this->lock);
 	free(this);
 }
@@ -169,7 +189,9 @@ METHOD(gdoi_gm_groups_t, destroy, void,
 /*
  * Described in header
  */
-gdoi_gm_groups_t *gdoi_gm_groups_create()
+gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_track_cb_t track, void *data,
+										u_int tries, uint32_t backoff,
+										uint32_t backoff_max)
 {
 	private_gdoi_gm_groups_t *this;
 
@@ -186,6 +208,11 @@ gdoi_gm_groups_t *gdoi_gm_groups_create()
 		},
 		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
 		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
+		.track = track,
+		.data = data,
+		.tries = tries,
+		.backoff = backoff,
+		.backoff_max = backoff_max,
 	);
 
 	return &this->public;

@@ -22,6 +22,8 @@
 
 #include <gdoi_vici.h>
 
+#include "gdoi_gm_group.h"
+
 typedef struct gdoi_gm_groups_t gdoi_gm_groups_t;
 
 /**
@@ -55,6 +57,8 @@ struct gdoi_gm_groups_t {
  *
  * @return			registry
  */
-gdoi_gm_groups_t *gdoi_gm_groups_create();
+gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_track_cb_t track, void *data,
+										u_int tries, uint32_t backoff,
+										uint32_t backoff_max);
 
 #endif /** GDOI_GM_GROUPS_H_ @}*/

@@ -18,6 +18,9 @@
 #include <gdoi_settings.h>
 
 #include "gdoi_gm_groups.h"
+#include "gdoi_gm_registrar.h"
+
+#include <gikev2_rules.h>
 #include <gdoi_timing.h>
 
 typedef struct private_gdoi_gm_plugin_t private_gdoi_gm_plugin_t;
@@ -57,6 +60,11 @@ struct private_gdoi_gm_plugin_t {
 	 * Groups of the role, registered with the vici front-end
 	 */
 	gdoi_gm_groups_t *groups;
+
+	/**
+	 * Registrar of the groups
+	 */
+	gdoi_gm_registrar_t *registrar;
 };
 
 /**
@@ -103,13 +111,27 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 		{
 			return FALSE;
 		}
-		this->groups = gdoi_gm_groups_create();
+		this->registrar = gdoi_gm_registrar_create();
+		this->groups = gdoi_gm_groups_create(
+								(gdoi_gm_track_cb_t)this->registrar->track,
+								this->registrar, this->options.ks_tries,
+								this->options.backoff,
+								this->options.backoff_max);
+		gikev2_rules_register();
+		charon->bus->add_listener(charon->bus, &this->registrar->listener);
 		gdoi_vici_register(GDOI_ROLE_MEMBER, &this->groups->handler);
 		return TRUE;
 	}
 	gdoi_vici_unregister(GDOI_ROLE_MEMBER);
 	DESTROY_IF(this->groups);
 	this->groups = NULL;
+	if (this->registrar)
+	{
+		charon->bus->remove_listener(charon->bus, &this->registrar->listener);
+		gikev2_rules_unregister();
+		this->registrar->destroy(this->registrar);
+		this->registrar = NULL;
+	}
 	return TRUE;
 }
 

@@ -1,0 +1,68 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+/**
+ * @defgroup gdoi_gm_registrar gdoi_gm_registrar
+ * @{ @ingroup gdoi_gm
+ *
+ * The member's side of G-IKEv2 registration (RFC 9838 2.3): the
+ * registration IKE_SA runs charon's IKE_AUTH tasks; outgoing IKE_AUTH
+ * requests get the GSA_AUTH type and the IDg, the key server's GSA_AUTH
+ * responses get the IKE_AUTH type before they are parsed, and their GSA
+ * and KD (or the notify that refuses the member) are handed to the group
+ * once the key server is authenticated.
+ */
+
+#ifndef GDOI_GM_REGISTRAR_H_
+#define GDOI_GM_REGISTRAR_H_
+
+#include <bus/listeners/listener.h>
+
+#include "gdoi_gm_group.h"
+
+typedef struct gdoi_gm_registrar_t gdoi_gm_registrar_t;
+
+/**
+ * Registrar of the member.
+ */
+struct gdoi_gm_registrar_t {
+
+	/**
+	 * Implements listener_t.
+	 */
+	listener_t listener;
+
+	/**
+	 * Track a registration IKE_SA (a gdoi_gm_track_cb_t).
+	 *
+	 * @param unique_id		unique id of the IKE_SA
+	 * @param group			group registering (referenced)
+	 */
+	void (*track)(gdoi_gm_registrar_t *this, u_int unique_id,
+				  gdoi_gm_group_t *group);
+
+	/**
+	 * Destroy the registrar.
+	 */
+	void (*destroy)(gdoi_gm_registrar_t *this);
+};
+
+/**
+ * Create the registrar.
+ *
+ * @return				registrar, to register on charon's bus
+ */
+gdoi_gm_registrar_t *gdoi_gm_registrar_create();
+
+#endif /** GDOI_GM_REGISTRAR_H_ @}*/
