@@ -109,7 +109,7 @@ void gikev2_sag_proposal_destroy(gikev2_sag_proposal_t *proposal)
 
 /**
  * Whether the table of RFC 9838 4.4.2.1 lists a transform type for a
- * protocol; transforms of other types are ignored (2.3.1)
+ * protocol; transforms of other types are ignored (2.3.3)
  */
 static bool type_in_table(gikev2_protocol_t protocol, uint8_t type)
 {

@@ -17,26 +17,26 @@
  * @{ @ingroup libgdoi
  *
  * Model and codec of the Security Association - GM Supported Transforms
- * payload body (SAg, RFC 9838 4.3, processing in 2.3.1), which uses the
+ * payload body (SAg, RFC 9838 4.3, processing in 2.3.3), which uses the
  * IKEv2 SA payload format (RFC 7296 3.3) and type 33, and the checks a key
  * server runs to see whether a member supports its group policy.
  *
  * Encoder and decoder check the same rules:
  *  - at least one proposal; Proposal Num 1 first, then the same as the
  *    previous one or one greater (RFC 7296 3.3.1); equal numbers tie
- *    proposals of different protocols together (RFC 9838 2.3.1)
+ *    proposals of different protocols together (RFC 9838 2.3.3)
  *  - Protocol ID GIKE_UPDATE (6), ESP (3) or AH (2) only, SPI Size 0 and no
- *    SPI (2.3.1); Last Substruc 2 before another proposal, 0 on the last,
+ *    SPI (2.3.3); Last Substruc 2 before another proposal, 0 on the last,
  *    3 before another transform, 0 on the last; Num Transforms, Proposal
  *    Length and Transform Length consistent; RESERVED ignored on receipt
  *  - every proposal has a transform; a GIKE_UPDATE proposal lists an ENCR
  *    and a KWA transform, ESP an ENCR, AH an INTEG; the SAg lists the KWAs,
- *    so it needs a GIKE_UPDATE proposal (2.4, "MUST indicate which key wrap
+ *    so it needs a GIKE_UPDATE proposal (4.5.4, "MUST indicate which key wrap
  *    algorithms are supported")
- *  - AEAD and non-AEAD ENCR transforms may be mixed (2.3.1)
+ *  - AEAD and non-AEAD ENCR transforms may be mixed (2.3.3)
  *  - transform types the table of 4.4.2.1 does not list for the protocol
  *    (e.g. PRF, KE, or a type unknown today) are kept with their raw,
- *    well-formed attributes but ignored by the policy checks: 2.3.1 says
+ *    well-formed attributes but ignored by the policy checks: 2.3.3 says
  *    they "SHOULD NOT be included as they will be ignored by the GCKS"
  *  - on transforms of the table: Key Length (TV) only on ENCR, required
  *    (128, 192, 256) for AES and Camellia ciphers, refused on others; the
@@ -158,7 +158,7 @@ struct gikev2_sag_t {
 	/**
 	 * Check whether the member supports a set of GSA policies used
 	 * together: one Proposal Num has, for every policy, a proposal of the
-	 * policy's protocol that supports it (RFC 9838 2.3.1).
+	 * policy's protocol that supports it (RFC 9838 2.3.3).
 	 *
 	 * A proposal supports a policy if, for each transform the policy has
 	 * (INTEG NONE aside) and whose type the proposal lists, the proposal

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 		!sag->supports_kwa(sag, GIKEV2_KW_5649_256) &&
 		!sag->supports_kwa(sag, GIKEV2_KW_ARX) && len >= 16 && buf[5] == 6 &&
 		buf[12] == GIKEV2_TRANS_KWA && buf[14] == 0 && buf[15] == 1)
-	{	/* the first proposal is GIKE_UPDATE, its first transform KW_5649_128 */
+	{	/* the first proposal is GIKE_UPDATE, its first transform a KWA 1 */
 		abort();
 	}
 	policy = gikev2_policy_create(GIKEV2_PROTO_ESP, chunk_empty, NULL, NULL);

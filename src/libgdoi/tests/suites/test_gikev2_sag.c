@@ -552,7 +552,8 @@ START_TEST(test_sag_policies)
 	kek_gcm = policy(GIKEV2_PROTO_GIKE_UPDATE, ENCR_AES_GCM_ICV16, 256, -1, -1);
 	kek_gcm->kwa = (gikev2_transform_t){ TRUE, GIKEV2_KW_5649_256 };
 	kek_gcm->gcauth = (gikev2_transform_t){ TRUE,
-						GIKEV2_GCAUTH_DIGITAL_SIGNATURE, 0, chunk_clone(sig_alg) };
+						GIKEV2_GCAUTH_DIGITAL_SIGNATURE, 0,
+						chunk_clone(sig_alg) };
 	kek_chacha = policy(GIKEV2_PROTO_GIKE_UPDATE, ENCR_CHACHA20_POLY1305, 0,
 						-1, -1);
 	kek_chacha->kwa = (gikev2_transform_t){ TRUE, GIKEV2_KW_ARX };
