@@ -34,7 +34,7 @@ h_log_cmd() {
 	} >> "$H_RUNDIR/commands.log"
 	if [ "$H_VERBOSE" = 1 ]; then
 		printf '    [%s] $ %s   (exit %s)\n' "$2" "$3" "$4"
-		cat "$5" "$6" 2>/dev/null | head -n 12 | sed 's/^/    | /'
+		cat "$5" "$6" 2>/dev/null | head -n 40 | sed 's/^/    | /'
 	fi
 }
 

@@ -268,20 +268,6 @@ METHOD(gdoi_ks_group_t, list, void,
 	time_t now = time_monotonic(NULL);
 	char spi[9], id[BUF_LEN];
 
-	b->add_kv(b, "member-count", "%u", this->members->get_count(this->members));
-	b->begin_section(b, "members");
-	enumerator = this->members->create_enumerator(this->members);
-	while (enumerator->enumerate(enumerator, &member))
-	{
-		snprintf(id, sizeof(id), "%Y", member->id);
-		b->begin_section(b, id);
-		b->add_kv(b, "address", "%H", member->address);
-		b->add_kv(b, "registered", "%u", (u_int)(now - member->registered));
-		b->end_section(b);
-	}
-	enumerator->destroy(enumerator);
-	b->end_section(b);
-
 	this->lock->lock(this->lock);
 	b->begin_section(b, "teks");
 	enumerator = this->teks->create_enumerator(this->teks);
@@ -313,6 +299,21 @@ METHOD(gdoi_ks_group_t, list, void,
 		b->end_section(b);
 	}
 	this->lock->unlock(this->lock);
+
+	b->add_kv(b, "member-count", "%u", this->members->get_count(this->members));
+	b->begin_section(b, "members");
+	enumerator = this->members->create_enumerator(this->members);
+	while (enumerator->enumerate(enumerator, &member))
+	{
+		snprintf(id, sizeof(id), "%Y", member->id);
+		b->begin_section(b, id);
+		b->add_kv(b, "address", "%H", member->address);
+		b->add_kv(b, "registered", "%u", (u_int)(now - member->registered));
+		b->end_section(b);
+	}
+	enumerator->destroy(enumerator);
+	b->end_section(b);
+
 }
 
 METHOD(gdoi_ks_group_t, get_ref, gdoi_ks_group_t*,
