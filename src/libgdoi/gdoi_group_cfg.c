@@ -74,6 +74,17 @@ static void traffic_destroy(gdoi_traffic_cfg_t *traffic)
 	free(traffic);
 }
 
+/**
+ * Destroy a peer
+ */
+static void peer_destroy(gdoi_peer_cfg_t *peer)
+{
+	DESTROY_IF(peer->address);
+	DESTROY_IF(peer->ts);
+	free(peer->name);
+	free(peer);
+}
+
 METHOD(gdoi_group_cfg_t, get_ref, gdoi_group_cfg_t*,
 	private_gdoi_group_cfg_t *this)
 {
@@ -197,6 +208,7 @@ METHOD(gdoi_group_cfg_t, destroy, void,
 										   offsetof(proposal_t, destroy));
 		cfg->key_servers->destroy_offset(cfg->key_servers,
 										 offsetof(host_t, destroy));
+		cfg->peers->destroy_function(cfg->peers, (void*)peer_destroy);
 		free(cfg->connection);
 		free(cfg->name);
 		free(this);
@@ -218,6 +230,7 @@ static private_gdoi_group_cfg_t *create_empty(char *name)
 			.esp_proposals = linked_list_create(),
 			.kek_proposals = linked_list_create(),
 			.key_servers = linked_list_create(),
+			.peers = linked_list_create(),
 			.get_ref = _get_ref,
 			.equals = _equals,
 			.destroy = _destroy,
@@ -1024,6 +1037,88 @@ static bool parse_server(parse_data_t *data, vici_message_t *message,
 						 server_sn);
 }
 
+CALLBACK(parse_host, bool,
+	host_t **out, chunk_t v)
+{
+	host_t *host;
+
+	host = parse_address(v);
+	if (!host || host->is_anyaddr(host))
+	{
+		DESTROY_IF(host);
+		return FALSE;
+	}
+	DESTROY_IF(*out);
+	*out = host;
+	return TRUE;
+}
+
+CALLBACK(peer_entry_sn, bool,
+	parse_data_t *data, vici_message_t *message, vici_parse_context_t *ctx,
+	char *name)
+{
+	gdoi_peer_cfg_t *peer, *other;
+	enumerator_t *enumerator;
+	char where[256];
+	bool ok;
+
+	INIT(peer,
+		.name = strdup(name),
+	);
+	parse_rule_t rules[] = {
+		{ "address",	parse_host,	&peer->address,		FALSE	},
+		{ "remote_ts",	parse_ts,	&peer->ts,			TRUE	},
+	};
+
+	enumerator = data->cfg->public.peers->create_enumerator(
+												data->cfg->public.peers);
+	while (enumerator->enumerate(enumerator, &other))
+	{
+		if (streq(other->name, name))
+		{
+			enumerator->destroy(enumerator);
+			peer_destroy(peer);
+			return set_error(data, "duplicate peer '%s'", name);
+		}
+	}
+	enumerator->destroy(enumerator);
+
+	snprintf(where, sizeof(where), "member.peers.%s", name);
+	ok = parse_section(data, message, ctx, where, rules, countof(rules), NULL);
+	if (ok && (!peer->address || !peer->ts))
+	{
+		data->where = where;
+		ok = set_error(data, "missing option '%s'",
+					   peer->address ? "remote_ts" : "address");
+		data->where = "";
+	}
+	if (!ok)
+	{
+		peer_destroy(peer);
+		return FALSE;
+	}
+	data->cfg->public.peers->insert_last(data->cfg->public.peers, peer);
+	return TRUE;
+}
+
+CALLBACK(member_sn, bool,
+	parse_data_t *data, vici_message_t *message, vici_parse_context_t *ctx,
+	char *name)
+{
+	char *prev = data->where;
+	bool ok;
+
+	if (!streq(name, "peers"))
+	{
+		return set_error(data, "unknown section '%s'", name);
+	}
+	data->where = "member.peers";
+	ok = message->parse(message, ctx, peer_entry_sn, no_value, no_value,
+						data);
+	data->where = prev;
+	return ok;
+}
+
 /**
  * Parse the member section
  */
@@ -1039,7 +1134,7 @@ static bool parse_member(parse_data_t *data, vici_message_t *message,
 	cfg->role = GDOI_ROLE_MEMBER;
 
 	return parse_section(data, message, ctx, "member", rules, countof(rules),
-						 NULL);
+						 member_sn);
 }
 
 CALLBACK(group_sn, bool,

@@ -48,6 +48,9 @@
  *         member {                   # this node is a member of the group
  *            connection = to-ks      # connections.<conn> to register over
  *            key_servers = 192.0.2.1, 192.0.2.2
+ *            peers {                 # the other members, for unicast TEKs
+ *               <name> { address = 192.0.2.12  remote_ts = 10.2.0.0/16 }
+ *            }
  *         }
  *      }
  *   }
@@ -87,6 +90,7 @@ struct vici_message_t;
 
 typedef struct gdoi_group_cfg_t gdoi_group_cfg_t;
 typedef struct gdoi_traffic_cfg_t gdoi_traffic_cfg_t;
+typedef struct gdoi_peer_cfg_t gdoi_peer_cfg_t;
 typedef enum gdoi_role_t gdoi_role_t;
 typedef enum gdoi_rekey_transport_t gdoi_rekey_transport_t;
 
@@ -137,6 +141,23 @@ struct gdoi_traffic_cfg_t {
 
 	/** TRUE to protect the traffic, FALSE to exclude it (deny) */
 	bool permit;
+};
+
+/**
+ * Another member of the group, as a member knows it: unicast TEKs are
+ * installed as one copy of the group SA per peer (Linux cannot preserve the
+ * inner addresses in the outer header).
+ */
+struct gdoi_peer_cfg_t {
+
+	/** name of the peer (the subsection name) */
+	char *name;
+
+	/** address the peer is reached at */
+	host_t *address;
+
+	/** traffic behind the peer */
+	traffic_selector_t *ts;
 };
 
 /**
@@ -199,6 +220,9 @@ struct gdoi_group_cfg_t {
 
 	/** key servers in the configured order, host_t* */
 	linked_list_t *key_servers;
+
+	/** the other members, for unicast TEKs, gdoi_peer_cfg_t* */
+	linked_list_t *peers;
 
 	/**
 	 * Get a reference to this configuration.

@@ -33,6 +33,7 @@ static bool is_list_key(char *key)
 		"key_servers",
 		"src_ts",
 		"dst_ts",
+		"remote_ts",
 	};
 	int i;
 
