@@ -283,6 +283,30 @@ static bool derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
 }
 
 /**
+ * The configured peers as the installer takes them (borrowing from cfg)
+ */
+static linked_list_t *create_peers(gdoi_group_cfg_t *cfg)
+{
+	enumerator_t *enumerator;
+	gdoi_peer_cfg_t *peer_cfg;
+	gdoi_gm_peer_t *peer;
+	linked_list_t *peers;
+
+	peers = linked_list_create();
+	enumerator = cfg->peers->create_enumerator(cfg->peers);
+	while (enumerator->enumerate(enumerator, &peer_cfg))
+	{
+		INIT(peer,
+			.address = peer_cfg->address,
+			.ts = peer_cfg->ts,
+		);
+		peers->insert_last(peers, peer);
+	}
+	enumerator->destroy(enumerator);
+	return peers;
+}
+
+/**
  * Remove the installed TEKs and forget the keys, with the lock held
  */
 static void remove_keys(private_gdoi_gm_group_t *this)
@@ -310,6 +334,7 @@ METHOD(gdoi_gm_group_t, registered, bool,
 	gdoi_kek_t *kek;
 	gdoi_tek_t *tek;
 	chunk_t kwk = chunk_empty;
+	linked_list_t *peers;
 	host_t *local;
 	char buf[BUF_LEN];
 	u_int installed = 0;
@@ -339,8 +364,10 @@ METHOD(gdoi_gm_group_t, registered, bool,
 	{
 		local = ike_sa->get_my_host(ike_sa)->clone(ike_sa->get_my_host(ike_sa));
 		local->set_port(local, 0);
+		peers = create_peers(this->cfg);
 		this->installer = gdoi_gm_installer_create(this->cfg->name, local,
-												   NULL);
+												   peers);
+		peers->destroy_function(peers, free);
 		local->destroy(local);
 	}
 	remove_keys(this);

@@ -103,6 +103,12 @@ struct item_t {
 	/** policy type and priority */
 	policy_type_t type;
 	policy_priority_t prio;
+
+	/** reqid of the policy or SA */
+	uint32_t reqid;
+
+	/** whether the item holds its own reference to reqid */
+	bool own_reqid;
 };
 
 /**
@@ -130,7 +136,8 @@ void gdoi_gm_peer_destroy(gdoi_gm_peer_t *peer)
 /**
  * The SA configuration policies of a TEK refer to
  */
-static ipsec_sa_cfg_t sa_cfg(entry_t *entry, policy_type_t type)
+static ipsec_sa_cfg_t sa_cfg(entry_t *entry, policy_type_t type,
+							 uint32_t reqid)
 {
 	if (type != POLICY_IPSEC)
 	{
@@ -138,7 +145,7 @@ static ipsec_sa_cfg_t sa_cfg(entry_t *entry, policy_type_t type)
 	}
 	return (ipsec_sa_cfg_t){
 		.mode = MODE_TUNNEL,
-		.reqid = entry->reqid,
+		.reqid = reqid,
 		.esp = {
 			.use = TRUE,
 			.spi = entry->tek->spi,
@@ -168,7 +175,7 @@ static void remove_item(private_gdoi_gm_installer_t *this, entry_t *entry,
 	}
 	else
 	{
-		ipsec_sa_cfg_t sa = sa_cfg(entry, item->type);
+		ipsec_sa_cfg_t sa = sa_cfg(entry, item->type, item->reqid);
 		kernel_ipsec_policy_id_t id = {
 			.dir = item->dir,
 			.src_ts = item->src_ts,
@@ -189,6 +196,10 @@ static void remove_item(private_gdoi_gm_installer_t *this, entry_t *entry,
 		DBG1(DBG_KNL, "group '%s': removing %s of TEK %.8x failed",
 			 this->group, item->sa ? "SA" : "policy", ntohl(entry->tek->spi));
 	}
+	if (item->own_reqid)
+	{
+		charon->kernel->release_reqid(charon->kernel, item->reqid);
+	}
 }
 
 /**
@@ -197,9 +208,10 @@ static void remove_item(private_gdoi_gm_installer_t *this, entry_t *entry,
 static bool add_policy(private_gdoi_gm_installer_t *this, entry_t *entry,
 					   policy_dir_t dir, traffic_selector_t *src_ts,
 					   traffic_selector_t *dst_ts, host_t *src, host_t *dst,
-					   policy_type_t type, policy_priority_t prio)
+					   policy_type_t type, policy_priority_t prio,
+					   uint32_t reqid)
 {
-	ipsec_sa_cfg_t sa = sa_cfg(entry, type);
+	ipsec_sa_cfg_t sa = sa_cfg(entry, type, reqid);
 	kernel_ipsec_policy_id_t id = {
 		.dir = dir,
 		.src_ts = src_ts,
@@ -229,6 +241,7 @@ static bool add_policy(private_gdoi_gm_installer_t *this, entry_t *entry,
 		.dst_ts = dst_ts->clone(dst_ts),
 		.type = type,
 		.prio = prio,
+		.reqid = reqid,
 	);
 	array_insert(entry->items, ARRAY_TAIL, item);
 	return TRUE;
@@ -239,7 +252,7 @@ static bool add_policy(private_gdoi_gm_installer_t *this, entry_t *entry,
  */
 static bool add_sa(private_gdoi_gm_installer_t *this, entry_t *entry,
 				   host_t *src, host_t *dst, traffic_selector_t *dst_ts,
-				   bool inbound)
+				   bool inbound, uint32_t reqid)
 {
 	gdoi_tek_t *tek = entry->tek;
 	linked_list_t *src_ts, *dst_ts_list;
@@ -262,7 +275,7 @@ static bool add_sa(private_gdoi_gm_installer_t *this, entry_t *entry,
 		.proto = IPPROTO_ESP,
 	};
 	kernel_ipsec_add_sa_t data = {
-		.reqid = entry->reqid,
+		.reqid = reqid,
 		.mode = MODE_TUNNEL,
 		.src_ts = src_ts,
 		.dst_ts = dst_ts_list,
@@ -291,6 +304,7 @@ static bool add_sa(private_gdoi_gm_installer_t *this, entry_t *entry,
 		.sa = TRUE,
 		.src = src->clone(src),
 		.dst = dst->clone(dst),
+		.reqid = reqid,
 	);
 	array_insert(entry->items, ARRAY_TAIL, item);
 	return TRUE;
@@ -403,17 +417,75 @@ static bool install_multicast(private_gdoi_gm_installer_t *this,
 
 	any = host_create_any(group->get_family(group));
 	ok = add_policy(this, entry, POLICY_OUT, tek->src, tek->dst, this->local,
-					group, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
+					group, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT,
+					entry->reqid) &&
 		 add_policy(this, entry, POLICY_IN, tek->src, tek->dst, any, group,
-					POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
+					POLICY_IPSEC, POLICY_PRIORITY_DEFAULT, entry->reqid) &&
 		 add_policy(this, entry, POLICY_FWD, tek->src, tek->dst, any, group,
-					POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
-		 add_sa(this, entry, any, group, tek->dst, TRUE) &&
-		 add_sa(this, entry, this->local, group, tek->dst, FALSE);
+					POLICY_IPSEC, POLICY_PRIORITY_DEFAULT, entry->reqid) &&
+		 add_sa(this, entry, any, group, tek->dst, TRUE, entry->reqid) &&
+		 add_sa(this, entry, this->local, group, tek->dst, FALSE,
+				entry->reqid);
 	any->destroy(any);
 	if (ok)
 	{
 		entry->fd = join_group(this, group);
+	}
+	return ok;
+}
+
+/**
+ * Allocate a reqid of its own for the copy of a TEK towards a peer: userspace
+ * IPsec finds the outbound SA of a policy by reqid only
+ */
+static uint32_t peer_reqid(traffic_selector_t *src, traffic_selector_t *dst)
+{
+	linked_list_t *my_ts, *other_ts;
+	uint32_t reqid = 0;
+
+	my_ts = linked_list_create_with_items(src, NULL);
+	other_ts = linked_list_create_with_items(dst, NULL);
+	if (charon->kernel->alloc_reqid(charon->kernel, my_ts, other_ts,
+						(mark_t){}, (mark_t){}, 0, 0, NULL, &reqid) != SUCCESS)
+	{
+		reqid = 0;
+	}
+	my_ts->destroy(my_ts);
+	other_ts->destroy(other_ts);
+	return reqid;
+}
+
+/**
+ * Install the copy of a TEK towards a peer, with a reqid of its own
+ */
+static bool install_peer(private_gdoi_gm_installer_t *this, entry_t *entry,
+						 gdoi_gm_peer_t *peer, traffic_selector_t *dst_ts)
+{
+	gdoi_tek_t *tek = entry->tek;
+	item_t *item;
+	uint32_t reqid;
+	bool ok;
+
+	reqid = peer_reqid(tek->src, dst_ts);
+	if (!reqid)
+	{
+		DBG1(DBG_KNL, "group '%s': no reqid for peer %H", this->group,
+			 peer->address);
+		return FALSE;
+	}
+	ok = add_policy(this, entry, POLICY_OUT, tek->src, dst_ts, this->local,
+					peer->address, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT,
+					reqid);
+	if (ok)
+	{	/* the policy releases the reqid */
+		array_get(entry->items, ARRAY_TAIL, &item);
+		item->own_reqid = TRUE;
+		ok = add_sa(this, entry, this->local, peer->address, dst_ts, FALSE,
+					reqid);
+	}
+	else
+	{
+		charon->kernel->release_reqid(charon->kernel, reqid);
 	}
 	return ok;
 }
@@ -433,12 +505,14 @@ static bool install_unicast(private_gdoi_gm_installer_t *this, entry_t *entry)
 	any = host_create_any(this->local->get_family(this->local));
 	/* traffic of the TEK to a destination without a peer is dropped */
 	ok = add_policy(this, entry, POLICY_OUT, tek->src, tek->dst, any, any,
-					POLICY_DROP, POLICY_PRIORITY_FALLBACK) &&
+					POLICY_DROP, POLICY_PRIORITY_FALLBACK, entry->reqid) &&
 		 add_policy(this, entry, POLICY_IN, tek->src, tek->dst, any,
-					this->local, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
+					this->local, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT,
+					entry->reqid) &&
 		 add_policy(this, entry, POLICY_FWD, tek->src, tek->dst, any,
-					this->local, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
-		 add_sa(this, entry, any, this->local, tek->dst, TRUE);
+					this->local, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT,
+					entry->reqid) &&
+		 add_sa(this, entry, any, this->local, tek->dst, TRUE, entry->reqid);
 	for (i = 0; ok && i < array_count(this->peers); i++)
 	{
 		array_get(this->peers, i, &peer);
@@ -454,9 +528,7 @@ static bool install_unicast(private_gdoi_gm_installer_t *this, entry_t *entry)
 				 ntohl(tek->spi));
 			continue;
 		}
-		ok = add_policy(this, entry, POLICY_OUT, tek->src, dst_ts, this->local,
-						peer->address, POLICY_IPSEC, POLICY_PRIORITY_DEFAULT) &&
-			 add_sa(this, entry, this->local, peer->address, dst_ts, FALSE);
+		ok = install_peer(this, entry, peer, dst_ts);
 		dst_ts->destroy(dst_ts);
 	}
 	any->destroy(any);
@@ -545,12 +617,12 @@ METHOD(gdoi_gm_installer_t, install, bool,
 	else
 	{
 		array_insert(this->entries, ARRAY_TAIL, entry);
-		DBG1(DBG_KNL, "group '%s': installed TEK %.8x (%N%s%N) %R === %R, "
-			 "%s, reqid %u", this->group, ntohl(tek->spi),
+		DBG1(DBG_KNL, "group '%s': installed TEK %.8x (%N%s) %R === %R, %s, "
+			 "reqid %u", this->group, ntohl(tek->spi),
 			 encryption_algorithm_names, tek->encr_alg,
-			 tek->integ_alg == AUTH_UNDEFINED ? "" : "/",
-			 integrity_algorithm_names, tek->integ_alg, tek->src, tek->dst,
-			 group ? "multicast" : "unicast to peers", entry->reqid);
+			 tek->integ_alg == AUTH_UNDEFINED ? "" : " with integrity",
+			 tek->src, tek->dst, group ? "multicast" : "unicast to peers",
+			 entry->reqid);
 	}
 	DESTROY_IF(group);
 	this->lock->unlock(this->lock);

@@ -72,19 +72,30 @@ static void add_peer(linked_list_t *peers, char *address, char *ts)
 }
 
 /**
- * Check the recorded lines: reqid and remaining lifetime are read from the
- * first add_sa and replace %1$u and %2$u in the expected lines
+ * Check the recorded lines: the distinct reqids, in the order they appear,
+ * replace %1$u, %3$u and %4$u in the expected lines, and the remaining
+ * lifetime of the first add_sa replaces %2$u
  */
 static void assert_recorded(char *expected_fmt)
 {
 	char expected[4096], *got, *pos;
-	u_int reqid = 0, life = 0;
+	u_int reqids[3] = {}, reqid, life = 0, count = 0, i;
 
 	got = recording_ipsec_take();
-	pos = strstr(got, "reqid ");
-	if (pos)
+	for (pos = strstr(got, "reqid "); pos; pos = strstr(pos + 1, "reqid "))
 	{
-		sscanf(pos, "reqid %u", &reqid);
+		if (sscanf(pos, "reqid %u", &reqid) != 1)
+		{
+			continue;
+		}
+		for (i = 0; i < count && reqids[i] != reqid; i++)
+		{
+			/* already seen */
+		}
+		if (i == count && count < countof(reqids))
+		{
+			reqids[count++] = reqid;
+		}
 	}
 	pos = strstr(got, " life ");
 	if (pos)
@@ -92,7 +103,8 @@ static void assert_recorded(char *expected_fmt)
 		sscanf(pos, " life %u", &life);
 		ck_assert_msg(life == 3600 || life == 3599, "life %u", life);
 	}
-	snprintf(expected, sizeof(expected), expected_fmt, reqid, life);
+	snprintf(expected, sizeof(expected), expected_fmt, reqids[0], life,
+			 reqids[1], reqids[2]);
 	ck_assert_msg(streq(got, expected), "recorded:\n%s\nexpected:\n%s", got,
 				  expected);
 	free(got);
@@ -171,15 +183,17 @@ START_TEST(test_unicast_peers)
 
 	tek = create_tek("198.51.100.0/24", "198.51.100.0/24");
 	ck_assert(installer->install(installer, tek));
+	/* each copy towards a peer has a reqid of its own (%3$u, %4$u; 0 if
+	 * not distinct): userspace IPsec finds a policy's SA by reqid only */
 	assert_recorded(
 "add_policy out 198.51.100.0/24 > 198.51.100.0/24 drop fallback\n"
 "add_policy in 198.51.100.0/24 > 198.51.100.0/24 ipsec default %%any > 192.0.2.11 spi 1000abcd reqid %1$u\n"
 "add_policy fwd 198.51.100.0/24 > 198.51.100.0/24 ipsec default %%any > 192.0.2.11 spi 1000abcd reqid %1$u\n"
 "add_sa in %%any > 192.0.2.11 spi 1000abcd reqid %1$u TUNNEL replay 0 AES_CBC/16 HMAC_SHA2_256_128/32 ts 198.51.100.0/24 > 198.51.100.0/24 life %2$u\n"
-"add_policy out 198.51.100.0/24 > 198.51.100.12/32 ipsec default 192.0.2.11 > 192.0.2.12 spi 1000abcd reqid %1$u\n"
-"add_sa out 192.0.2.11 > 192.0.2.12 spi 1000abcd reqid %1$u TUNNEL replay 0 AES_CBC/16 HMAC_SHA2_256_128/32 ts 198.51.100.0/24 > 198.51.100.12/32 life %2$u\n"
-"add_policy out 198.51.100.0/24 > 198.51.100.13/32 ipsec default 192.0.2.11 > 192.0.2.13 spi 1000abcd reqid %1$u\n"
-"add_sa out 192.0.2.11 > 192.0.2.13 spi 1000abcd reqid %1$u TUNNEL replay 0 AES_CBC/16 HMAC_SHA2_256_128/32 ts 198.51.100.0/24 > 198.51.100.13/32 life %2$u\n");
+"add_policy out 198.51.100.0/24 > 198.51.100.12/32 ipsec default 192.0.2.11 > 192.0.2.12 spi 1000abcd reqid %3$u\n"
+"add_sa out 192.0.2.11 > 192.0.2.12 spi 1000abcd reqid %3$u TUNNEL replay 0 AES_CBC/16 HMAC_SHA2_256_128/32 ts 198.51.100.0/24 > 198.51.100.12/32 life %2$u\n"
+"add_policy out 198.51.100.0/24 > 198.51.100.13/32 ipsec default 192.0.2.11 > 192.0.2.13 spi 1000abcd reqid %4$u\n"
+"add_sa out 192.0.2.11 > 192.0.2.13 spi 1000abcd reqid %4$u TUNNEL replay 0 AES_CBC/16 HMAC_SHA2_256_128/32 ts 198.51.100.0/24 > 198.51.100.13/32 life %2$u\n");
 	installer->destroy(installer);
 	assert_recorded(
 "del_sa 192.0.2.11 > 192.0.2.13 spi 1000abcd\n"
