@@ -307,6 +307,29 @@ START_TEST(test_member)
 	/* a single key server as key/value */
 	cfg = parse("g{ id=1 member{ connection=c key_servers=192.0.2.1 } }");
 	ck_assert_int_eq(cfg->key_servers->get_count(cfg->key_servers), 1);
+	ck_assert_int_eq(cfg->peers->get_count(cfg->peers), 0);
+	cfg->destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_member_peers)
+{
+	gdoi_group_cfg_t *cfg;
+	gdoi_peer_cfg_t *peer;
+	char buf[64];
+
+	cfg = parse("g{ id=1 member{ connection=c key_servers=192.0.2.1"
+				" peers{ gm2{ address=192.0.2.12 remote_ts=10.2.0.0/16 }"
+				" gm3{ address=2001:db8::13 remote_ts=[2001:db8:3::/48] } } } }");
+	ck_assert_int_eq(cfg->peers->get_count(cfg->peers), 2);
+	peer = get_at(cfg->peers, 0);
+	ck_assert_str_eq(peer->name, "gm2");
+	snprintf(buf, sizeof(buf), "%H %R", peer->address, peer->ts);
+	ck_assert_str_eq(buf, "192.0.2.12 10.2.0.0/16");
+	peer = get_at(cfg->peers, 1);
+	ck_assert_str_eq(peer->name, "gm3");
+	snprintf(buf, sizeof(buf), "%H %R", peer->address, peer->ts);
+	ck_assert_str_eq(buf, "2001:db8::13 2001:db8:3::/48");
 	cfg->destroy(cfg);
 }
 END_TEST
@@ -554,6 +577,30 @@ static struct {
 	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4 } }"
 	  " h{ id=2 member{ connection=c key_servers=1.2.3.4 } }",
 	  "load-group takes exactly one group" },
+	/* peers of a member */
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ remote_ts=10.0.0.0/8 } } } }",
+	  "group 'g': missing option 'address' in member.peers.p" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ address=1.2.3.5 } } } }",
+	  "group 'g': missing option 'remote_ts' in member.peers.p" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ address=peer.example.org remote_ts=10.0.0.0/8 } } } }",
+	  "group 'g': invalid value 'peer.example.org' for option 'address' in"
+	  " member.peers.p" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ address=1.2.3.5 remote_ts=10.0.0.0/33 } } } }",
+	  "group 'g': invalid value '10.0.0.0/33' for option 'remote_ts' in"
+	  " member.peers.p" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ address=1.2.3.5 remote_ts=10.0.0.0/8 port=1 } } } }",
+	  "group 'g': unknown option 'port' in member.peers.p" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4"
+	  " peers{ p{ address=1.2.3.5 remote_ts=10.0.0.0/8 }"
+	  " p{ address=1.2.3.6 remote_ts=10.0.0.0/8 } } } }",
+	  "group 'g': duplicate peer 'p' in member.peers" },
+	{ "g{ id=1 member{ connection=c key_servers=1.2.3.4 peer{ } } }",
+	  "group 'g': unknown section 'peer' in member" },
 	{ "name=g", "unexpected option 'name' outside of a group" },
 	{ "", "no group to load" },
 };
@@ -580,6 +627,7 @@ Suite *group_cfg_suite_create()
 	tcase_add_test(tc, test_server);
 	tcase_add_test(tc, test_server_defaults);
 	tcase_add_test(tc, test_member);
+	tcase_add_test(tc, test_member_peers);
 	tcase_add_test(tc, test_id_number);
 	tcase_add_test(tc, test_equals);
 	suite_add_tcase(s, tc);
