@@ -164,8 +164,9 @@ static void log_keys(private_gdoi_ks_group_t *this)
 	enumerator->destroy(enumerator);
 	if (this->kek)
 	{
-		DBG1(DBG_CHD, "group '%s': KEK %b, rekeys to %R, lifetime %us",
-			 this->cfg->name, this->kek->spi, sizeof(this->kek->spi),
+		DBG1(DBG_CHD, "group '%s': KEK %+B, rekeys to %R, lifetime %us",
+			 this->cfg->name, &(chunk_t){this->kek->spi,
+										 sizeof(this->kek->spi)},
 			 this->kek->dst, this->kek->lifetime);
 	}
 }
