@@ -19,6 +19,7 @@
 #include <threading/mutex.h>
 #include <sa/ikev2/keymat_v2.h>
 #include <processing/jobs/delete_ike_sa_job.h>
+#include <sa/task_manager.h>
 #include <gdoi_vici.h>
 #include <gikev2_idg.h>
 #include <gikev2_keywrap.h>
@@ -202,7 +203,8 @@ static void add_body(message_t *message, gikev2_payload_type_t type,
  * Answer an authenticated member's GSA_AUTH request
  */
 static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
-					message_t *message, identification_t *idg)
+					message_t *message, identification_t *idg,
+					gikev2_exchange_t exchange)
 {
 	identification_t *id = ike_sa->get_other_id(ike_sa);
 	host_t *host = ike_sa->get_other_host(ike_sa);
@@ -244,7 +246,7 @@ static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
 			   "identity not authorized for the group");
 	}
 	else if (!derive_kwk(ike_sa, &kwk) ||
-			 !group->encode_registration(group, GIKEV2_GSA_AUTH,
+			 !group->encode_registration(group, exchange,
 										 REGISTRATION_KWA, kwk, &gsa, &kd))
 	{
 		refuse(ike_sa, message, idg, GIKEV2_REGISTRATION_FAILED,
@@ -258,9 +260,9 @@ static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
 		members = group->get_members(group);
 		new = members->add(members, id, host);
 		DBG1(DBG_IKE, "KS_REGS_COMPL: member '%Y' at %H registered with group "
-			 "'%s' (%s)%s, %u members", id, host, cfg->name,
+			 "'%s' (%s)%s with %N, %u members", id, host, cfg->name,
 			 gdoi_group_id_str(idg, buf, sizeof(buf)), new ? "" : " again",
-			 members->get_count(members));
+			 gikev2_exchange_names, exchange, members->get_count(members));
 		if (gdoi_vici_has_listeners(GDOI_VICI_MEMBER_REGISTERED))
 		{
 			b = vici_builder_create();
@@ -335,7 +337,7 @@ METHOD(listener_t, message_hook, bool,
 		{	/* the member is authenticated, the exchange ends here */
 			this->pending->remove(this->pending, (void*)id);
 			this->lock->unlock(this->lock);
-			respond(this, ike_sa, message, pending->idg);
+			respond(this, ike_sa, message, pending->idg, GIKEV2_GSA_AUTH);
 			pending_destroy(pending);
 			return TRUE;
 		}
@@ -363,9 +365,98 @@ METHOD(listener_t, ike_updown, bool,
 	return TRUE;
 }
 
+/**
+ * Responder task of a GSA_REGISTRATION exchange
+ */
+typedef struct {
+
+	/** implements task_t */
+	task_t task;
+
+	/** the registrar */
+	private_gdoi_ks_registrar_t *registrar;
+
+	/** the IKE_SA */
+	ike_sa_t *ike_sa;
+
+	/** requested group */
+	identification_t *idg;
+} registration_task_t;
+
+METHOD(task_t, task_process_r, status_t,
+	registration_task_t *this, message_t *message)
+{
+	this->idg = read_idg(message);
+	return NEED_MORE;
+}
+
+METHOD(task_t, task_build_r, status_t,
+	registration_task_t *this, message_t *message)
+{
+	respond(this->registrar, this->ike_sa, message, this->idg,
+			GIKEV2_GSA_REGISTRATION);
+	return SUCCESS;
+}
+
+METHOD(task_t, task_get_type, task_type_t,
+	registration_task_t *this)
+{
+	return TASK_CUSTOM;
+}
+
+METHOD(task_t, task_get_exchange_type, exchange_type_t,
+	registration_task_t *this)
+{
+	return (exchange_type_t)GIKEV2_GSA_REGISTRATION;
+}
+
+METHOD(task_t, task_migrate, void,
+	registration_task_t *this, ike_sa_t *ike_sa)
+{
+	this->ike_sa = ike_sa;
+}
+
+METHOD(task_t, task_destroy, void,
+	registration_task_t *this)
+{
+	DESTROY_IF(this->idg);
+	free(this);
+}
+
+/**
+ * Create the responder task of a GSA_REGISTRATION request on an
+ * established IKE_SA
+ */
+static task_t *create_task(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
+						   message_t *request)
+{
+	registration_task_t *task;
+
+	if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
+	{
+		return NULL;
+	}
+	INIT(task,
+		.task = {
+			.build = _task_build_r,
+			.process = _task_process_r,
+			.get_type = _task_get_type,
+			.get_exchange_type = _task_get_exchange_type,
+			.migrate = _task_migrate,
+			.destroy = _task_destroy,
+		},
+		.registrar = this,
+		.ike_sa = ike_sa,
+	);
+	return &task->task;
+}
+
 METHOD(gdoi_ks_registrar_t, destroy, void,
 	private_gdoi_ks_registrar_t *this)
 {
+	task_manager_unregister_responder(
+							(exchange_type_t)GIKEV2_GSA_REGISTRATION,
+							(task_manager_responder_t)create_task, this);
 	this->pending->destroy_function(this->pending, (void*)pending_destroy);
 	this->lock->destroy(this->lock);
 	free(this);
@@ -391,5 +482,7 @@ gdoi_ks_registrar_t *gdoi_ks_registrar_create(gdoi_ks_groups_t *groups)
 									8),
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
+	task_manager_register_responder((exchange_type_t)GIKEV2_GSA_REGISTRATION,
+							(task_manager_responder_t)create_task, this);
 	return &this->public;
 }
