@@ -15,6 +15,7 @@
 #include "gdoi_gm_group.h"
 #include "gdoi_gm_ks_list.h"
 #include "gdoi_gm_installer.h"
+#include "gdoi_gm_registrar.h"
 
 #include <daemon.h>
 #include <threading/mutex.h>
@@ -86,10 +87,9 @@ struct private_gdoi_gm_group_t {
 	bool stopped;
 
 	/**
-	 * Registration tracking callback and its data
+	 * Registrar of the registration IKE_SAs
 	 */
-	gdoi_gm_track_cb_t track;
-	void *data;
+	gdoi_gm_registrar_t *registrar;
 
 	/**
 	 * Lock for everything above
@@ -141,6 +141,45 @@ METHOD(gdoi_gm_group_t, update, void,
 	this->lock->unlock(this->lock);
 }
 
+/**
+ * Register over an established registration IKE_SA with GSA_REGISTRATION
+ */
+static u_int register_over(private_gdoi_gm_group_t *this, gdoi_group_cfg_t *cfg,
+						   u_int id)
+{
+	ike_sa_t *ike_sa;
+	char buf[BUF_LEN];
+
+	ike_sa = charon->ike_sa_manager->checkout_by_id(charon->ike_sa_manager,
+													id);
+	if (!ike_sa)
+	{
+		return 0;
+	}
+	DBG1(DBG_IKE, "GM_REGSTER: group '%s' (%s): registering with key server "
+		 "%H with GSA_REGISTRATION over the IKE_SA of a registered group",
+		 cfg->name, gdoi_group_id_str(cfg->id, buf, sizeof(buf)),
+		 ike_sa->get_other_host(ike_sa));
+	ike_sa->queue_task(ike_sa, this->registrar->create_task(this->registrar,
+											ike_sa, &this->public));
+	if (ike_sa->initiate(ike_sa, NULL, NULL) == DESTROY_ME)
+	{
+		charon->ike_sa_manager->checkin_and_destroy(charon->ike_sa_manager,
+													ike_sa);
+	}
+	else
+	{
+		charon->ike_sa_manager->checkin(charon->ike_sa_manager, ike_sa);
+	}
+	return id;
+}
+
+/**
+ * Schedule a registration
+ */
+static void schedule_registration(private_gdoi_gm_group_t *this,
+								  uint32_t delay);
+
 METHOD(gdoi_gm_group_t, register_, u_int,
 	private_gdoi_gm_group_t *this)
 {
@@ -150,6 +189,7 @@ METHOD(gdoi_gm_group_t, register_, u_int,
 	ike_sa_t *ike_sa;
 	host_t *ks, *local;
 	char buf[BUF_LEN];
+	bool pending;
 	u_int id;
 
 	this->lock->lock(this->lock);
@@ -161,8 +201,30 @@ METHOD(gdoi_gm_group_t, register_, u_int,
 	cfg = this->cfg->get_ref(this->cfg);
 	ks = this->ks_list->get_current(this->ks_list)->clone(
 								this->ks_list->get_current(this->ks_list));
+	this->lock->unlock(this->lock);
+
+	/* a further group registers over the IKE_SA of one registered before
+	 * (RFC 9838 2.3.2), or waits until it is set up */
+	id = this->registrar->find_sa(this->registrar, cfg->connection, ks,
+								  &pending);
+	if (!id && pending)
+	{
+		DBG2(DBG_IKE, "group '%s': waiting for the registration IKE_SA to "
+			 "%H", cfg->name, ks);
+		cfg->destroy(cfg);
+		ks->destroy(ks);
+		schedule_registration(this, 1);
+		return 0;
+	}
+	this->lock->lock(this->lock);
 	set_state(this, GDOI_GM_REGISTERING);
 	this->lock->unlock(this->lock);
+	if (id && register_over(this, cfg, id))
+	{
+		cfg->destroy(cfg);
+		ks->destroy(ks);
+		return id;
+	}
 
 	peer_cfg = charon->backends->get_peer_cfg_by_name(charon->backends,
 													  cfg->connection);
@@ -170,6 +232,10 @@ METHOD(gdoi_gm_group_t, register_, u_int,
 	{
 		DBG1(DBG_IKE, "group '%s': connection '%s' for the registration not "
 			 "found", cfg->name, cfg->connection);
+		if (!id)
+		{
+			this->registrar->release(this->registrar, cfg->connection, ks);
+		}
 		cfg->destroy(cfg);
 		ks->destroy(ks);
 		this->public.failed(&this->public, "no connection");
@@ -183,7 +249,8 @@ METHOD(gdoi_gm_group_t, register_, u_int,
 	ike_sa->set_peer_cfg(ike_sa, peer_cfg);
 	ike_sa->set_kmaddress(ike_sa, local, ks);
 	id = ike_sa->get_unique_id(ike_sa);
-	this->track(this->data, id, &this->public);
+	this->registrar->track(this->registrar, id, &this->public, cfg->connection,
+						   ks);
 	DBG1(DBG_IKE, "GM_REGSTER: group '%s' (%s): registering with key server "
 		 "%H from %H", cfg->name, gdoi_group_id_str(cfg->id, buf, sizeof(buf)),
 		 ks, local);
@@ -326,7 +393,8 @@ static void remove_keys(private_gdoi_gm_group_t *this)
 }
 
 METHOD(gdoi_gm_group_t, registered, bool,
-	private_gdoi_gm_group_t *this, ike_sa_t *ike_sa, chunk_t gsa, chunk_t kd)
+	private_gdoi_gm_group_t *this, ike_sa_t *ike_sa, chunk_t gsa, chunk_t kd,
+	gikev2_exchange_t exchange)
 {
 	enumerator_t *enumerator;
 	linked_list_t *teks;
@@ -341,8 +409,8 @@ METHOD(gdoi_gm_group_t, registered, bool,
 	bool ok;
 
 	ok = derive_kwk(ike_sa, &kwk) &&
-		 gikev2_registration_decode(gsa, kd, GIKEV2_GSA_AUTH, REGISTRATION_KWA,
-									kwk, &teks, &kek, &err);
+		 gikev2_registration_decode(gsa, kd, exchange, REGISTRATION_KWA, kwk,
+									&teks, &kek, &err);
 	chunk_clear(&kwk);
 	if (!ok)
 	{
@@ -522,7 +590,7 @@ METHOD(gdoi_gm_group_t, destroy, void,
 gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 									  u_int tries, uint32_t backoff,
 									  uint32_t backoff_max,
-									  gdoi_gm_track_cb_t track, void *data)
+									  gdoi_gm_registrar_t *registrar)
 {
 	private_gdoi_gm_group_t *this;
 	enumerator_t *enumerator;
@@ -554,8 +622,7 @@ gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 		.ks_list = gdoi_gm_ks_list_create(cfg->name, servers, tries, backoff,
 										  backoff_max),
 		.teks = linked_list_create(),
-		.track = track,
-		.data = data,
+		.registrar = registrar,
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.ref = 1,
 	);

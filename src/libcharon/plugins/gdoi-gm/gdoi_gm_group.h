@@ -22,9 +22,11 @@
 
 #include <sa/ike_sa.h>
 #include <gdoi_group_cfg.h>
+#include <gikev2_types.h>
 #include <vici_builder.h>
 
 typedef struct gdoi_gm_group_t gdoi_gm_group_t;
+typedef struct gdoi_gm_registrar_t gdoi_gm_registrar_t;
 typedef enum gdoi_gm_state_t gdoi_gm_state_t;
 
 /**
@@ -84,10 +86,11 @@ struct gdoi_gm_group_t {
 	 * @param ike_sa	the registration IKE_SA, established
 	 * @param gsa		GSA payload body
 	 * @param kd		KD payload body
+	 * @param exchange	GSA_AUTH or GSA_REGISTRATION
 	 * @return			TRUE if registered and installed
 	 */
 	bool (*registered)(gdoi_gm_group_t *this, ike_sa_t *ike_sa, chunk_t gsa,
-					   chunk_t kd);
+					   chunk_t kd, gikev2_exchange_t exchange);
 
 	/**
 	 * Registering failed or was refused: move on to the next key server.
@@ -124,29 +127,18 @@ struct gdoi_gm_group_t {
 };
 
 /**
- * Callback to track a registration IKE_SA.
- *
- * @param data			user data
- * @param unique_id		unique id of the IKE_SA
- * @param group			group registering (referenced by the callee)
- */
-typedef void (*gdoi_gm_track_cb_t)(void *data, u_int unique_id,
-								   gdoi_gm_group_t *group);
-
-/**
  * Create a group.
  *
  * @param cfg			configuration (referenced)
  * @param options_tries	registration attempts per key server
  * @param backoff		first backoff after a failed pass, seconds
  * @param backoff_max	cap of the backoff, seconds
- * @param track			called with each registration IKE_SA
- * @param data			data for track
+ * @param registrar		registrar that tracks the registration IKE_SAs
  * @return				group
  */
 gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 									  u_int options_tries, uint32_t backoff,
 									  uint32_t backoff_max,
-									  gdoi_gm_track_cb_t track, void *data);
+									  gdoi_gm_registrar_t *registrar);
 
 #endif /** GDOI_GM_GROUP_H_ @}*/

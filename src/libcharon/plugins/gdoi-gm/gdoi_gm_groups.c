@@ -41,10 +41,9 @@ struct private_gdoi_gm_groups_t {
 	rwlock_t *lock;
 
 	/**
-	 * Registration tracking callback and its data
+	 * Registrar of the registration IKE_SAs
 	 */
-	gdoi_gm_track_cb_t track;
-	void *data;
+	gdoi_gm_registrar_t *registrar;
 
 	/**
 	 * Registration attempts per key server, backoff and its cap
@@ -94,8 +93,7 @@ METHOD(gdoi_role_handler_t, load, bool,
 	INIT(entry,
 		.name = strdup(cfg->name),
 		.group = gdoi_gm_group_create(cfg, this->tries, this->backoff,
-									  this->backoff_max, this->track,
-									  this->data),
+									  this->backoff_max, this->registrar),
 	);
 	this->groups->put(this->groups, entry->name, entry);
 	this->lock->unlock(this->lock);
@@ -189,7 +187,7 @@ METHOD(gdoi_gm_groups_t, destroy, void,
 /*
  * Described in header
  */
-gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_track_cb_t track, void *data,
+gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 										u_int tries, uint32_t backoff,
 										uint32_t backoff_max)
 {
@@ -208,8 +206,7 @@ gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_track_cb_t track, void *data,
 		},
 		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
 		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
-		.track = track,
-		.data = data,
+		.registrar = registrar,
 		.tries = tries,
 		.backoff = backoff,
 		.backoff_max = backoff_max,

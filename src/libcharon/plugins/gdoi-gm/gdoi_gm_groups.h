@@ -57,7 +57,7 @@ struct gdoi_gm_groups_t {
  *
  * @return			registry
  */
-gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_track_cb_t track, void *data,
+gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 										u_int tries, uint32_t backoff,
 										uint32_t backoff_max);
 

@@ -112,9 +112,8 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 			return FALSE;
 		}
 		this->registrar = gdoi_gm_registrar_create();
-		this->groups = gdoi_gm_groups_create(
-								(gdoi_gm_track_cb_t)this->registrar->track,
-								this->registrar, this->options.ks_tries,
+		this->groups = gdoi_gm_groups_create(this->registrar,
+								this->options.ks_tries,
 								this->options.backoff,
 								this->options.backoff_max);
 		gikev2_rules_register();

@@ -41,10 +41,78 @@ struct private_gdoi_gm_registrar_t {
 	hashtable_t *entries;
 
 	/**
-	 * Lock for entries
+	 * Registration IKE_SAs, unique IKE_SA id => sa_t
+	 */
+	hashtable_t *sas;
+
+	/**
+	 * Claims of registration IKE_SAs being set up, sa_t (id 0)
+	 */
+	linked_list_t *claims;
+
+	/**
+	 * Lock for entries, sas and claims
 	 */
 	mutex_t *lock;
 };
+
+/**
+ * A registration IKE_SA, for GSA_REGISTRATION of further groups
+ */
+typedef struct {
+
+	/** unique id of the IKE_SA */
+	u_int id;
+
+	/** name of its connection */
+	char *connection;
+
+	/** its key server */
+	host_t *ks;
+
+	/** whether it is established */
+	bool established;
+} sa_t;
+
+/**
+ * Destroy an sa_t
+ */
+static void sa_destroy(sa_t *sa)
+{
+	free(sa->connection);
+	sa->ks->destroy(sa->ks);
+	free(sa);
+}
+
+/**
+ * Whether an sa_t is for a connection and key server
+ */
+static bool sa_matches(sa_t *sa, char *connection, host_t *ks)
+{
+	return streq(sa->connection, connection) && sa->ks->ip_equals(sa->ks, ks);
+}
+
+/**
+ * Remove a claim, with the lock held
+ */
+static void remove_claim(private_gdoi_gm_registrar_t *this, char *connection,
+						 host_t *ks)
+{
+	enumerator_t *enumerator;
+	sa_t *sa;
+
+	enumerator = this->claims->create_enumerator(this->claims);
+	while (enumerator->enumerate(enumerator, &sa))
+	{
+		if (sa_matches(sa, connection, ks))
+		{
+			this->claims->remove_at(this->claims, enumerator);
+			sa_destroy(sa);
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+}
 
 /**
  * A registration under way
@@ -77,21 +145,89 @@ static void entry_destroy(entry_t *entry)
 }
 
 METHOD(gdoi_gm_registrar_t, track, void,
-	private_gdoi_gm_registrar_t *this, u_int unique_id, gdoi_gm_group_t *group)
+	private_gdoi_gm_registrar_t *this, u_int unique_id, gdoi_gm_group_t *group,
+	char *connection, host_t *ks)
 {
 	entry_t *entry;
+	sa_t *sa;
 
 	INIT(entry,
 		.group = group->get_ref(group),
 	);
+	INIT(sa,
+		.id = unique_id,
+		.connection = strdup(connection),
+		.ks = ks->clone(ks),
+	);
 	this->lock->lock(this->lock);
+	remove_claim(this, connection, ks);
 	entry = this->entries->put(this->entries, (void*)(uintptr_t)unique_id,
 							   entry);
+	sa = this->sas->put(this->sas, (void*)(uintptr_t)unique_id, sa);
 	this->lock->unlock(this->lock);
 	if (entry)
 	{
 		entry_destroy(entry);
 	}
+	if (sa)
+	{
+		sa_destroy(sa);
+	}
+}
+
+METHOD(gdoi_gm_registrar_t, find_sa, u_int,
+	private_gdoi_gm_registrar_t *this, char *connection, host_t *ks,
+	bool *pending)
+{
+	enumerator_t *enumerator;
+	u_int id = 0;
+	sa_t *sa;
+
+	*pending = FALSE;
+	this->lock->lock(this->lock);
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (!id && enumerator->enumerate(enumerator, NULL, &sa))
+	{
+		if (sa_matches(sa, connection, ks))
+		{
+			if (sa->established)
+			{
+				id = sa->id;
+			}
+			else
+			{
+				*pending = TRUE;
+			}
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!id && !*pending)
+	{
+		enumerator = this->claims->create_enumerator(this->claims);
+		while (enumerator->enumerate(enumerator, &sa))
+		{
+			*pending |= sa_matches(sa, connection, ks);
+		}
+		enumerator->destroy(enumerator);
+		if (!*pending)
+		{	/* the caller sets one up */
+			INIT(sa,
+				.connection = strdup(connection),
+				.ks = ks->clone(ks),
+			);
+			this->claims->insert_last(this->claims, sa);
+		}
+	}
+	this->lock->unlock(this->lock);
+	return id;
+}
+
+METHOD(gdoi_gm_registrar_t, release, void,
+	private_gdoi_gm_registrar_t *this, char *connection, host_t *ks)
+{
+	this->lock->lock(this->lock);
+	remove_claim(this, connection, ks);
+	this->lock->unlock(this->lock);
 }
 
 /**
@@ -226,6 +362,25 @@ CALLBACK(delete_ike_sa, job_requeue_t,
 	return JOB_REQUEUE_NONE;
 }
 
+/**
+ * Log a refusal by the key server
+ */
+static void log_refusal(gdoi_gm_group_t *group, ike_sa_t *ike_sa,
+						notify_type_t error, char *reason, size_t len)
+{
+	gdoi_group_cfg_t *cfg;
+	char buf[BUF_LEN];
+
+	cfg = group->get_cfg(group);
+	snprintf(reason, len, "refused with %N", gikev2_notify_names, error);
+	DBG1(DBG_IKE, "group '%s' (%s): registration of '%Y' refused by key server "
+		 "%H with %N, nothing installed", cfg->name,
+		 gdoi_group_id_str(cfg->id, buf, sizeof(buf)),
+		 ike_sa->get_my_id(ike_sa), ike_sa->get_other_host(ike_sa),
+		 gikev2_notify_names, error);
+	cfg->destroy(cfg);
+}
+
 CALLBACK(destroy_id, void,
 	ike_sa_id_t *id)
 {
@@ -236,9 +391,9 @@ METHOD(listener_t, ike_state_change, bool,
 	private_gdoi_gm_registrar_t *this, ike_sa_t *ike_sa, ike_sa_state_t state)
 {
 	uintptr_t id = ike_sa->get_unique_id(ike_sa);
-	gdoi_group_cfg_t *cfg;
 	entry_t *entry;
-	char reason[128], buf[BUF_LEN];
+	sa_t *sa;
+	char reason[128];
 
 	if (state != IKE_ESTABLISHED && state != IKE_DESTROYING)
 	{
@@ -246,6 +401,22 @@ METHOD(listener_t, ike_state_change, bool,
 	}
 	this->lock->lock(this->lock);
 	entry = this->entries->remove(this->entries, (void*)id);
+	if (state == IKE_DESTROYING)
+	{
+		sa = this->sas->remove(this->sas, (void*)id);
+		if (sa)
+		{
+			sa_destroy(sa);
+		}
+	}
+	else
+	{
+		sa = this->sas->get(this->sas, (void*)id);
+		if (sa)
+		{
+			sa->established = TRUE;
+		}
+	}
 	this->lock->unlock(this->lock);
 	if (!entry)
 	{
@@ -254,21 +425,15 @@ METHOD(listener_t, ike_state_change, bool,
 	if (state == IKE_ESTABLISHED && entry->gsa.len && entry->kd.len &&
 		!entry->error)
 	{
-		entry->group->registered(entry->group, ike_sa, entry->gsa, entry->kd);
+		entry->group->registered(entry->group, ike_sa, entry->gsa, entry->kd,
+								 GIKEV2_GSA_AUTH);
 	}
 	else
 	{
-		cfg = entry->group->get_cfg(entry->group);
 		if (entry->error)
 		{
-			snprintf(reason, sizeof(reason), "refused with %N",
-					 gikev2_notify_names, entry->error);
-			DBG1(DBG_IKE, "group '%s' (%s): registration of '%Y' refused by "
-				 "key server %H with %N, nothing installed", cfg->name,
-				 gdoi_group_id_str(cfg->id, buf, sizeof(buf)),
-				 ike_sa->get_my_id(ike_sa),
-				 ike_sa->get_other_host(ike_sa), gikev2_notify_names,
-				 entry->error);
+			log_refusal(entry->group, ike_sa, entry->error, reason,
+						sizeof(reason));
 		}
 		else if (state == IKE_ESTABLISHED)
 		{
@@ -278,7 +443,6 @@ METHOD(listener_t, ike_state_change, bool,
 		{
 			snprintf(reason, sizeof(reason), "no registration");
 		}
-		cfg->destroy(cfg);
 		if (state == IKE_ESTABLISHED)
 		{	/* the IKE_SA is of no use without a group policy */
 			lib->processor->queue_job(lib->processor, (job_t*)
@@ -292,10 +456,121 @@ METHOD(listener_t, ike_state_change, bool,
 	return TRUE;
 }
 
+/**
+ * Initiator task of a GSA_REGISTRATION exchange
+ */
+typedef struct {
+
+	/** implements task_t */
+	task_t task;
+
+	/** the IKE_SA */
+	ike_sa_t *ike_sa;
+
+	/** what the exchange is about: group, IDg sent, response */
+	entry_t *entry;
+
+	/** whether the response was handled */
+	bool done;
+} registration_task_t;
+
+METHOD(task_t, task_build_i, status_t,
+	registration_task_t *this, message_t *message)
+{
+	add_idg(this->entry, message);
+	return NEED_MORE;
+}
+
+METHOD(task_t, task_process_i, status_t,
+	registration_task_t *this, message_t *message)
+{
+	entry_t *entry = this->entry;
+	char reason[128];
+
+	read_response(entry, message);
+	this->done = TRUE;
+	if (entry->gsa.len && entry->kd.len && !entry->error)
+	{
+		entry->group->registered(entry->group, this->ike_sa, entry->gsa,
+								 entry->kd, GIKEV2_GSA_REGISTRATION);
+	}
+	else
+	{
+		if (entry->error)
+		{
+			log_refusal(entry->group, this->ike_sa, entry->error, reason,
+						sizeof(reason));
+		}
+		else
+		{
+			snprintf(reason, sizeof(reason), "no group policy in the answer");
+		}
+		entry->group->failed(entry->group, reason);
+	}
+	return SUCCESS;
+}
+
+METHOD(task_t, task_get_type, task_type_t,
+	registration_task_t *this)
+{
+	return TASK_CUSTOM;
+}
+
+METHOD(task_t, task_get_exchange_type, exchange_type_t,
+	registration_task_t *this)
+{
+	return (exchange_type_t)GIKEV2_GSA_REGISTRATION;
+}
+
+METHOD(task_t, task_migrate, void,
+	registration_task_t *this, ike_sa_t *ike_sa)
+{
+	this->ike_sa = ike_sa;
+}
+
+METHOD(task_t, task_destroy, void,
+	registration_task_t *this)
+{
+	if (!this->done)
+	{
+		this->entry->group->failed(this->entry->group,
+								   "no answer to GSA_REGISTRATION");
+	}
+	entry_destroy(this->entry);
+	free(this);
+}
+
+METHOD(gdoi_gm_registrar_t, create_task, task_t*,
+	private_gdoi_gm_registrar_t *this, ike_sa_t *ike_sa,
+	gdoi_gm_group_t *group)
+{
+	registration_task_t *task;
+	entry_t *entry;
+
+	INIT(entry,
+		.group = group->get_ref(group),
+	);
+	INIT(task,
+		.task = {
+			.build = _task_build_i,
+			.process = _task_process_i,
+			.get_type = _task_get_type,
+			.get_exchange_type = _task_get_exchange_type,
+			.migrate = _task_migrate,
+			.destroy = _task_destroy,
+		},
+		.ike_sa = ike_sa,
+		.entry = entry,
+	);
+	return &task->task;
+}
+
 METHOD(gdoi_gm_registrar_t, destroy, void,
 	private_gdoi_gm_registrar_t *this)
 {
 	this->entries->destroy_function(this->entries, (void*)entry_destroy);
+	this->sas->destroy_function(this->sas, (void*)sa_destroy);
+	this->claims->destroy_function(this->claims, (void*)sa_destroy);
 	this->lock->destroy(this->lock);
 	free(this);
 }
@@ -314,10 +589,15 @@ gdoi_gm_registrar_t *gdoi_gm_registrar_create()
 				.ike_state_change = _ike_state_change,
 			},
 			.track = _track,
+			.find_sa = _find_sa,
+			.release = _release,
+			.create_task = _create_task,
 			.destroy = _destroy,
 		},
 		.entries = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
 									8),
+		.sas = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 8),
+		.claims = linked_list_create(),
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;

@@ -28,10 +28,9 @@
 #define GDOI_GM_REGISTRAR_H_
 
 #include <bus/listeners/listener.h>
+#include <sa/task.h>
 
 #include "gdoi_gm_group.h"
-
-typedef struct gdoi_gm_registrar_t gdoi_gm_registrar_t;
 
 /**
  * Registrar of the member.
@@ -44,13 +43,49 @@ struct gdoi_gm_registrar_t {
 	listener_t listener;
 
 	/**
-	 * Track a registration IKE_SA (a gdoi_gm_track_cb_t).
+	 * Track a new registration IKE_SA, which registers with GSA_AUTH.
 	 *
 	 * @param unique_id		unique id of the IKE_SA
 	 * @param group			group registering (referenced)
+	 * @param connection	name of the connection of the IKE_SA
+	 * @param ks			key server of the IKE_SA
 	 */
 	void (*track)(gdoi_gm_registrar_t *this, u_int unique_id,
-				  gdoi_gm_group_t *group);
+				  gdoi_gm_group_t *group, char *connection, host_t *ks);
+
+	/**
+	 * Find a registration IKE_SA that a further group can use for
+	 * GSA_REGISTRATION, or claim the right to set one up.
+	 *
+	 * If there is none, established or being set up, the caller gets a claim
+	 * that other groups see as pending: it calls track() with the IKE_SA it
+	 * sets up, or release() if it does not.
+	 *
+	 * @param connection	name of the connection
+	 * @param ks			key server
+	 * @param pending		set to TRUE if one is still being set up
+	 * @return				unique id of an established one, 0 if none
+	 */
+	u_int (*find_sa)(gdoi_gm_registrar_t *this, char *connection, host_t *ks,
+					 bool *pending);
+
+	/**
+	 * Release a claim of find_sa() that is not followed by track().
+	 *
+	 * @param connection	name of the connection
+	 * @param ks			key server
+	 */
+	void (*release)(gdoi_gm_registrar_t *this, char *connection, host_t *ks);
+
+	/**
+	 * Create the task that registers a group with GSA_REGISTRATION.
+	 *
+	 * @param ike_sa		established registration IKE_SA
+	 * @param group			group to register (referenced)
+	 * @return				task to queue on the IKE_SA
+	 */
+	task_t *(*create_task)(gdoi_gm_registrar_t *this, ike_sa_t *ike_sa,
+						   gdoi_gm_group_t *group);
 
 	/**
 	 * Destroy the registrar.
