@@ -433,3 +433,59 @@ void gdoi_vici_raise(char *event, vici_message_t *message)
 		message->destroy(message);
 	}
 }
+
+/**
+ * Add the algorithms of a key set to a listing
+ */
+static void add_algs(vici_builder_t *b, uint16_t encr, uint16_t keylen,
+					 uint16_t integ)
+{
+	b->add_kv(b, "encr-alg", "%N", encryption_algorithm_names, encr);
+	if (keylen)
+	{
+		b->add_kv(b, "encr-keysize", "%u", keylen);
+	}
+	if (integ != AUTH_UNDEFINED)
+	{
+		b->add_kv(b, "integ-alg", "%N", integrity_algorithm_names, integ);
+	}
+}
+
+/*
+ * Described in header
+ */
+void gdoi_vici_add_keys(vici_builder_t *b, linked_list_t *teks,
+						gdoi_kek_t *kek)
+{
+	enumerator_t *enumerator;
+	gdoi_tek_t *tek;
+	time_t now = time_monotonic(NULL);
+	char spi[9];
+
+	b->begin_section(b, "teks");
+	enumerator = teks->create_enumerator(teks);
+	while (enumerator->enumerate(enumerator, &tek))
+	{
+		snprintf(spi, sizeof(spi), "%.8x", ntohl(tek->spi));
+		b->begin_section(b, spi);
+		b->add_kv(b, "protocol", "ESP");
+		add_algs(b, tek->encr_alg, tek->encr_keylen, tek->integ_alg);
+		b->add_kv(b, "src-ts", "%R", tek->src);
+		b->add_kv(b, "dst-ts", "%R", tek->dst);
+		b->add_kv(b, "lifetime", "%u", tek->lifetime);
+		b->add_kv(b, "remaining", "%u", tek->get_remaining(tek, now));
+		b->end_section(b);
+	}
+	enumerator->destroy(enumerator);
+	b->end_section(b);
+	if (kek)
+	{
+		b->begin_section(b, "kek");
+		b->add_kv(b, "spi", "%+B", &(chunk_t){kek->spi, sizeof(kek->spi)});
+		add_algs(b, kek->encr_alg, kek->encr_keylen, kek->integ_alg);
+		b->add_kv(b, "dst-ts", "%R", kek->dst);
+		b->add_kv(b, "lifetime", "%u", kek->lifetime);
+		b->add_kv(b, "remaining", "%u", kek->get_remaining(kek, now));
+		b->end_section(b);
+	}
+}

@@ -46,6 +46,8 @@
 #define GDOI_VICI_H_
 
 #include "gdoi_group_cfg.h"
+#include "gdoi_tek.h"
+#include "gdoi_kek.h"
 
 #include <vici_builder.h>
 
@@ -141,5 +143,17 @@ void gdoi_vici_raise(char *event, vici_message_t *message);
  * @param id		identity
  */
 void gdoi_vici_add_id(vici_builder_t *b, char *key, identification_t *id);
+
+/**
+ * Add the keys of a group to a listing, as the key server and the members
+ * show them: a "teks" section with one section per SPI, and a "kek"
+ * section.
+ *
+ * @param b			builder, inside the group's section
+ * @param teks		TEKs, gdoi_tek_t*
+ * @param kek		KEK, NULL if none
+ */
+void gdoi_vici_add_keys(vici_builder_t *b, linked_list_t *teks,
+						gdoi_kek_t *kek);
 
 #endif /** GDOI_VICI_H_ @}*/

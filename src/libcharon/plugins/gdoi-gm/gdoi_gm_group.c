@@ -475,31 +475,11 @@ METHOD(gdoi_gm_group_t, registered, bool,
 	return installed == teks->get_count(teks);
 }
 
-/**
- * Add the algorithms of a key set to a listing
- */
-static void list_algs(vici_builder_t *b, uint16_t encr, uint16_t keylen,
-					  uint16_t integ)
-{
-	b->add_kv(b, "encr-alg", "%N", encryption_algorithm_names, encr);
-	if (keylen)
-	{
-		b->add_kv(b, "encr-keysize", "%u", keylen);
-	}
-	if (integ != AUTH_UNDEFINED)
-	{
-		b->add_kv(b, "integ-alg", "%N", integrity_algorithm_names, integ);
-	}
-}
-
 METHOD(gdoi_gm_group_t, list, void,
 	private_gdoi_gm_group_t *this, vici_builder_t *b)
 {
 	enumerator_t *enumerator;
-	gdoi_tek_t *tek;
 	host_t *host;
-	time_t now = time_monotonic(NULL);
-	char spi[9];
 
 	this->lock->lock(this->lock);
 	b->begin_list(b, "key-servers");
@@ -516,35 +496,7 @@ METHOD(gdoi_gm_group_t, list, void,
 	{
 		b->add_kv(b, "key-server", "%H", this->ks);
 	}
-	b->begin_section(b, "teks");
-	enumerator = this->teks->create_enumerator(this->teks);
-	while (enumerator->enumerate(enumerator, &tek))
-	{
-		snprintf(spi, sizeof(spi), "%.8x", ntohl(tek->spi));
-		b->begin_section(b, spi);
-		b->add_kv(b, "protocol", "ESP");
-		list_algs(b, tek->encr_alg, tek->encr_keylen, tek->integ_alg);
-		b->add_kv(b, "src-ts", "%R", tek->src);
-		b->add_kv(b, "dst-ts", "%R", tek->dst);
-		b->add_kv(b, "lifetime", "%u", tek->lifetime);
-		b->add_kv(b, "remaining", "%u", tek->get_remaining(tek, now));
-		b->end_section(b);
-	}
-	enumerator->destroy(enumerator);
-	b->end_section(b);
-	if (this->kek)
-	{
-		b->begin_section(b, "kek");
-		b->add_kv(b, "spi", "%+B", &(chunk_t){this->kek->spi,
-											 sizeof(this->kek->spi)});
-		list_algs(b, this->kek->encr_alg, this->kek->encr_keylen,
-				  this->kek->integ_alg);
-		b->add_kv(b, "dst-ts", "%R", this->kek->dst);
-		b->add_kv(b, "lifetime", "%u", this->kek->lifetime);
-		b->add_kv(b, "remaining", "%u",
-				  this->kek->get_remaining(this->kek, now));
-		b->end_section(b);
-	}
+	gdoi_vici_add_keys(b, this->teks, this->kek);
 	this->lock->unlock(this->lock);
 }
 

@@ -20,6 +20,7 @@
 #include <gdoi_kek.h>
 #include <gikev2_registration.h>
 #include <gikev2_keywrap.h>
+#include <gdoi_vici.h>
 
 /** UDP port GSA_REKEY messages are multicast to (RFC 9838 allows 848) */
 #define REKEY_PORT 848
@@ -243,62 +244,16 @@ METHOD(gdoi_ks_group_t, get_members, gdoi_ks_members_t*,
 	return this->members;
 }
 
-/**
- * Add the algorithms of a key set to a listing
- */
-static void list_algs(vici_builder_t *b, uint16_t encr, uint16_t keylen,
-					  uint16_t integ)
-{
-	b->add_kv(b, "encr-alg", "%N", encryption_algorithm_names, encr);
-	if (keylen)
-	{
-		b->add_kv(b, "encr-keysize", "%u", keylen);
-	}
-	if (integ != AUTH_UNDEFINED)
-	{
-		b->add_kv(b, "integ-alg", "%N", integrity_algorithm_names, integ);
-	}
-}
-
 METHOD(gdoi_ks_group_t, list, void,
 	private_gdoi_ks_group_t *this, vici_builder_t *b)
 {
 	gdoi_ks_member_t *member;
 	enumerator_t *enumerator;
-	gdoi_tek_t *tek;
 	time_t now = time_monotonic(NULL);
-	char spi[9], id[BUF_LEN];
+	char id[BUF_LEN];
 
 	this->lock->lock(this->lock);
-	b->begin_section(b, "teks");
-	enumerator = this->teks->create_enumerator(this->teks);
-	while (enumerator->enumerate(enumerator, &tek))
-	{
-		snprintf(spi, sizeof(spi), "%.8x", ntohl(tek->spi));
-		b->begin_section(b, spi);
-		b->add_kv(b, "protocol", "ESP");
-		list_algs(b, tek->encr_alg, tek->encr_keylen, tek->integ_alg);
-		b->add_kv(b, "src-ts", "%R", tek->src);
-		b->add_kv(b, "dst-ts", "%R", tek->dst);
-		b->add_kv(b, "lifetime", "%u", tek->lifetime);
-		b->add_kv(b, "remaining", "%u", tek->get_remaining(tek, now));
-		b->end_section(b);
-	}
-	enumerator->destroy(enumerator);
-	b->end_section(b);
-	if (this->kek)
-	{
-		b->begin_section(b, "kek");
-		b->add_kv(b, "spi", "%+B", &(chunk_t){this->kek->spi,
-											 sizeof(this->kek->spi)});
-		list_algs(b, this->kek->encr_alg, this->kek->encr_keylen,
-				  this->kek->integ_alg);
-		b->add_kv(b, "dst-ts", "%R", this->kek->dst);
-		b->add_kv(b, "lifetime", "%u", this->kek->lifetime);
-		b->add_kv(b, "remaining", "%u",
-				  this->kek->get_remaining(this->kek, now));
-		b->end_section(b);
-	}
+	gdoi_vici_add_keys(b, this->teks, this->kek);
 	this->lock->unlock(this->lock);
 
 	b->add_kv(b, "member-count", "%u", this->members->get_count(this->members));
