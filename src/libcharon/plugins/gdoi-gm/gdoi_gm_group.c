@@ -24,6 +24,7 @@
 #include <gdoi_vici.h>
 #include <gikev2_keywrap.h>
 #include <gikev2_registration.h>
+#include <gdoi_timing.h>
 
 /** key wrap algorithm of the registration IKE SA, as on the key server */
 #define REGISTRATION_KWA GIKEV2_KW_5649_256
@@ -85,6 +86,17 @@ struct private_gdoi_gm_group_t {
 	 * Whether the group was unloaded
 	 */
 	bool stopped;
+
+	/**
+	 * Monotonic time of the next re-registration, 0 if none is planned
+	 */
+	time_t reregister_at;
+
+	/**
+	 * Generation of the registration, so that an outdated re-registration
+	 * job does nothing
+	 */
+	u_int generation;
 
 	/**
 	 * Registrar of the registration IKE_SAs
@@ -332,6 +344,106 @@ METHOD(gdoi_gm_group_t, failed, void,
 }
 
 /**
+ * A planned re-registration
+ */
+typedef struct {
+	/** the group */
+	private_gdoi_gm_group_t *group;
+	/** generation of the registration it follows */
+	u_int generation;
+} reregistration_t;
+
+CALLBACK(reregister_job, job_requeue_t,
+	reregistration_t *this)
+{
+	private_gdoi_gm_group_t *group = this->group;
+	bool due;
+
+	group->lock->lock(group->lock);
+	due = !group->stopped && group->generation == this->generation;
+	if (due)
+	{
+		DBG1(DBG_IKE, "GM_RE_REGISTER: group '%s': no rekey arrived in time, "
+			 "registering again", group->cfg->name);
+		group->reregister_at = 0;
+		group->ks_list->success(group->ks_list);
+	}
+	group->lock->unlock(group->lock);
+	if (due)
+	{
+		group->public.register_(&group->public);
+	}
+	return JOB_REQUEUE_NONE;
+}
+
+CALLBACK(reregistration_destroy, void,
+	reregistration_t *this)
+{
+	this->group->public.destroy(&this->group->public);
+	free(this);
+}
+
+/**
+ * Plan the re-registration for the keys received, with the lock held: at a
+ * random point of the window before the first TEK expires (GET VPN:
+ * [T - R - J, T - R]), or of the KEK's window ([T - 190 s, T - 40 s]) if
+ * that comes first
+ */
+static void plan_reregistration(private_gdoi_gm_group_t *this)
+{
+	enumerator_t *enumerator;
+	reregistration_t *job;
+	gdoi_tek_t *tek;
+	uint32_t delay = 0, at, random = 0;
+	rng_t *rng;
+
+	rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK);
+	if (rng)
+	{
+		if (!rng->get_bytes(rng, sizeof(random), (uint8_t*)&random))
+		{
+			random = 0;
+		}
+		rng->destroy(rng);
+	}
+	enumerator = this->teks->create_enumerator(this->teks);
+	while (enumerator->enumerate(enumerator, &tek))
+	{
+		at = gdoi_window_pick(gdoi_tek_reregister_window(tek->lifetime),
+							  random);
+		if (!delay || at < delay)
+		{
+			delay = at;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (this->kek)
+	{
+		at = gdoi_window_pick(gdoi_kek_reregister_window(this->kek->lifetime),
+							  random);
+		if (!delay || at < delay)
+		{
+			delay = at;
+		}
+	}
+	if (!delay)
+	{	/* keys about to expire: not before a second from now */
+		delay = 1;
+	}
+	this->generation++;
+	this->reregister_at = time_monotonic(NULL) + delay;
+	INIT(job,
+		.group = (private_gdoi_gm_group_t*)this->public.get_ref(&this->public),
+		.generation = this->generation,
+	);
+	lib->scheduler->schedule_job(lib->scheduler, (job_t*)
+				callback_job_create(reregister_job, job, reregistration_destroy,
+									NULL), delay);
+	DBG1(DBG_IKE, "group '%s': re-registering in %us unless a rekey arrives",
+		 this->cfg->name, delay);
+}
+
+/**
  * Derive the KWK of the registration IKE SA
  */
 static bool derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
@@ -456,6 +568,7 @@ METHOD(gdoi_gm_group_t, registered, bool,
 											ike_sa->get_other_host(ike_sa));
 	this->ks_list->success(this->ks_list);
 	set_state(this, GDOI_GM_REGISTERED);
+	plan_reregistration(this);
 	DBG1(DBG_IKE, "GM_REGS_COMPL: group '%s' (%s): registered with key "
 		 "server %H, %u TEK%s%s", this->cfg->name,
 		 gdoi_group_id_str(this->cfg->id, buf, sizeof(buf)), this->ks,
@@ -496,6 +609,11 @@ METHOD(gdoi_gm_group_t, list, void,
 	{
 		b->add_kv(b, "key-server", "%H", this->ks);
 	}
+	if (this->reregister_at)
+	{
+		b->add_kv(b, "reregister-in", "%u", (u_int)max(0,
+					this->reregister_at - time_monotonic(NULL)));
+	}
 	gdoi_vici_add_keys(b, this->teks, this->kek);
 	this->lock->unlock(this->lock);
 }
@@ -505,6 +623,7 @@ METHOD(gdoi_gm_group_t, stop, void,
 {
 	this->lock->lock(this->lock);
 	this->stopped = TRUE;
+	this->reregister_at = 0;
 	remove_keys(this);
 	DESTROY_IF(this->installer);
 	this->installer = NULL;
