@@ -85,6 +85,21 @@ bool gdoi_keymat_sizes(uint16_t encr_alg, uint16_t encr_keylen,
 	}
 	*encr_size = encr_alg == ENCR_NULL ? 0 : bits / 8 + encr_salt(encr_alg);
 	*integ_size = 0;
+	switch (integ_alg)
+	{	/* AES-GMAC as integrity algorithm: key plus 4 octets of salt
+		 * (RFC 4543 3.2), which charon's table does not list */
+		case AUTH_AES_128_GMAC:
+			*integ_size = 16 + 4;
+			return TRUE;
+		case AUTH_AES_192_GMAC:
+			*integ_size = 24 + 4;
+			return TRUE;
+		case AUTH_AES_256_GMAC:
+			*integ_size = 32 + 4;
+			return TRUE;
+		default:
+			break;
+	}
 	if (integ_alg != AUTH_UNDEFINED)
 	{
 		bits = keymat_get_keylen_integ(integ_alg);

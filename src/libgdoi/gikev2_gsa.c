@@ -13,6 +13,8 @@
  */
 
 #include "gikev2_gsa.h"
+#include "gikev2_keywrap.h"
+#include "gdoi_tek.h"
 
 #include <collections/array.h>
 #include <crypto/crypters/crypter.h>
@@ -153,111 +155,31 @@ static int variable_key_salt(uint16_t encr)
 	}
 }
 
-/**
- * Key size of an encryption transform, including the salt
- */
-static bool encr_key_size(gikev2_transform_t *encr, size_t *size)
-{
-	int salt;
-
-	salt = variable_key_salt(encr->id);
-	if (salt >= 0)
-	{
-		*size = encr->key_length / 8 + salt;
-		return TRUE;
-	}
-	switch (encr->id)
-	{
-		case ENCR_NULL:
-			*size = 0;
-			return TRUE;
-		case ENCR_3DES:
-			*size = 24;
-			return TRUE;
-		case ENCR_CHACHA20_POLY1305:
-			*size = 36;
-			return TRUE;
-		default:
-			return FALSE;
-	}
-}
-
-/**
- * Key size of an integrity transform
- */
-static bool integ_key_size(gikev2_transform_t *integ, size_t *size)
-{
-	if (!integ->present)
-	{
-		*size = 0;
-		return TRUE;
-	}
-	switch (integ->id)
-	{
-		case INTEG_NONE:
-			*size = 0;
-			return TRUE;
-		case AUTH_HMAC_SHA1_96:
-			*size = 20;
-			return TRUE;
-		case AUTH_AES_XCBC_96:
-		case AUTH_AES_CMAC_96:
-			*size = 16;
-			return TRUE;
-		case AUTH_AES_128_GMAC:
-			*size = 16 + 4;
-			return TRUE;
-		case AUTH_AES_192_GMAC:
-			*size = 24 + 4;
-			return TRUE;
-		case AUTH_AES_256_GMAC:
-			*size = 32 + 4;
-			return TRUE;
-		case AUTH_HMAC_SHA2_256_128:
-			*size = 32;
-			return TRUE;
-		case AUTH_HMAC_SHA2_384_192:
-			*size = 48;
-			return TRUE;
-		case AUTH_HMAC_SHA2_512_256:
-			*size = 64;
-			return TRUE;
-		default:
-			return FALSE;
-	}
-}
-
 /*
  * Described in header
  */
 bool gikev2_policy_keymat_size(gikev2_policy_t *policy, size_t *size)
 {
-	size_t encr = 0, integ = 0, kwk = 0;
+	size_t encr, integ, kwk = 0;
+	uint16_t integ_alg = AUTH_UNDEFINED;
 
-	if (policy->encr.present && !encr_key_size(&policy->encr, &encr))
+	/* INTEG NONE is 0 on the wire */
+	if (policy->integ.present && policy->integ.id)
 	{
-		return FALSE;
+		integ_alg = policy->integ.id;
 	}
-	if (!integ_key_size(&policy->integ, &integ))
+	if (!gdoi_keymat_sizes(policy->encr.present ? policy->encr.id : ENCR_NULL,
+						   policy->encr.key_length, integ_alg, &encr, &integ))
 	{
 		return FALSE;
 	}
 	if (policy->protocol == GIKEV2_PROTO_GIKE_UPDATE)
-	{
-		switch (policy->kwa.id)
+	{	/* ARX-KW-8-2-4-GX takes a 256-bit key, though we cannot wrap with it */
+		kwk = policy->kwa.id == GIKEV2_KW_ARX ? 32 :
+											gikev2_kwa_key_size(policy->kwa.id);
+		if (!kwk)
 		{
-			case GIKEV2_KW_5649_128:
-				kwk = 16;
-				break;
-			case GIKEV2_KW_5649_192:
-				kwk = 24;
-				break;
-			case GIKEV2_KW_5649_256:
-			case GIKEV2_KW_ARX:
-				kwk = 32;
-				break;
-			default:
-				return FALSE;
+			return FALSE;
 		}
 	}
 	*size = encr + integ + kwk;

@@ -39,6 +39,9 @@ static struct {
 	{ ENCR_3DES, 0, AUTH_HMAC_SHA2_512_256, 24, 64 },
 	{ ENCR_CHACHA20_POLY1305, 0, AUTH_UNDEFINED, 36, 0 },
 	{ ENCR_NULL, 0, AUTH_HMAC_SHA2_384_192, 0, 48 },
+	/* AES-GMAC integrity: key plus 4 octets of salt (RFC 4543 3.2) */
+	{ ENCR_NULL, 0, AUTH_AES_128_GMAC, 0, 20 },
+	{ ENCR_AES_CBC, 256, AUTH_AES_256_GMAC, 32, 36 },
 };
 
 START_TEST(test_sizes)
