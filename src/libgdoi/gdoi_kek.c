@@ -66,11 +66,21 @@ METHOD(gdoi_kek_t, get_remaining, uint32_t,
 	return now >= expires ? 0 : expires - now;
 }
 
+METHOD(gdoi_kek_t, set_auth, void,
+	private_gdoi_kek_t *this, public_key_t *key, signature_params_t *scheme)
+{
+	DESTROY_IF(this->public.auth_key);
+	signature_params_destroy(this->public.auth_scheme);
+	this->public.auth_key = key ? key->get_ref(key) : NULL;
+	this->public.auth_scheme = scheme ? signature_params_clone(scheme) : NULL;
+}
+
 METHOD(gdoi_kek_t, destroy, void,
 	private_gdoi_kek_t *this)
 {
 	if (ref_put(&this->ref))
 	{
+		set_auth(this, NULL, NULL);
 		chunk_clear(&this->public.keymat);
 		this->public.src->destroy(this->public.src);
 		this->public.dst->destroy(this->public.dst);
@@ -123,6 +133,7 @@ gdoi_kek_t *gdoi_kek_create(chunk_t spi, uint16_t encr_alg,
 			.get_ref = _get_ref,
 			.get_keys = _get_keys,
 			.get_remaining = _get_remaining,
+			.set_auth = _set_auth,
 			.destroy = _destroy,
 		},
 		.encr_size = encr_size,

@@ -27,6 +27,8 @@
 #include <library.h>
 #include <crypto/proposal/proposal.h>
 #include <selectors/traffic_selector.h>
+#include <credentials/keys/public_key.h>
+#include <credentials/keys/signature_params.h>
 
 typedef struct gdoi_kek_t gdoi_kek_t;
 
@@ -72,6 +74,21 @@ struct gdoi_kek_t {
 	time_t created;
 
 	/**
+	 * Key that authenticates rekeys sent under this KEK (GCAUTH Digital
+	 * Signature, AUTH_KEY), NULL for implicit authentication.  On the key
+	 * server the public half of the signing key, on a member the key
+	 * learned at registration; a KEK received in a rekey inherits it.
+	 * Owned by the KEK, set with set_auth().
+	 */
+	public_key_t *auth_key;
+
+	/**
+	 * Signature scheme of auth_key (Signature Algorithm Identifier), NULL
+	 * if auth_key is NULL.  Owned by the KEK.
+	 */
+	signature_params_t *auth_scheme;
+
+	/**
 	 * Get a reference.
 	 *
 	 * @return			this, with one more reference
@@ -87,6 +104,15 @@ struct gdoi_kek_t {
 	 */
 	void (*get_keys)(gdoi_kek_t *this, chunk_t *encr, chunk_t *integ,
 					 chunk_t *kwk);
+
+	/**
+	 * Set the key that authenticates rekeys under this KEK, replacing any.
+	 *
+	 * @param key		public key (referenced), NULL for implicit
+	 * @param scheme	its signature scheme (cloned), NULL for implicit
+	 */
+	void (*set_auth)(gdoi_kek_t *this, public_key_t *key,
+					 signature_params_t *scheme);
 
 	/**
 	 * Remaining lifetime.
