@@ -40,6 +40,19 @@ static inline uint32_t before(uint32_t lifetime, uint64_t lead)
 	return lead >= lifetime ? 0 : lifetime - lead;
 }
 
+/**
+ * A fixed GET VPN lead, but at most the given percentage of the lifetime.
+ * The fixed leads are made for lifetimes of minutes to days; below 200 s
+ * (TEK) and 500 s (KEK), which only test lifetimes reach, they shrink in
+ * proportion, so that the key server still rekeys before a member
+ * re-registers, and a member re-registers before it switches over
+ */
+static inline uint64_t lead_cap(uint32_t lead, uint32_t lifetime,
+								u_int percent)
+{
+	return min((uint64_t)lead, (uint64_t)lifetime * percent / 100);
+}
+
 /*
  * Described in header
  */
@@ -48,7 +61,9 @@ uint32_t gdoi_tek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 {
 	uint64_t lead;
 
-	lead = max(lifetime / 10, TEK_REKEY_MIN_LEAD) + (uint64_t)retransmit;
+	lead = max((uint64_t)lifetime / 10,
+			   lead_cap(TEK_REKEY_MIN_LEAD, lifetime, 45)) +
+		   (uint64_t)retransmit;
 	if (unicast)
 	{
 		lead += (uint64_t)UNICAST_SECONDS * (members / UNICAST_MEMBERS);
@@ -64,7 +79,7 @@ uint32_t gdoi_kek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 {
 	uint64_t lead;
 
-	lead = KEK_REKEY_LEAD + (uint64_t)retransmit;
+	lead = lead_cap(KEK_REKEY_LEAD, lifetime, 40) + (uint64_t)retransmit;
 	if (unicast)
 	{
 		lead += (uint64_t)UNICAST_SECONDS * (1 + members / UNICAST_MEMBERS);
@@ -77,7 +92,7 @@ uint32_t gdoi_kek_rekey_time(uint32_t lifetime, uint32_t retransmit,
  */
 uint32_t gdoi_tek_switch_time(uint32_t lifetime, uint32_t margin)
 {
-	return before(lifetime, margin);
+	return before(lifetime, lead_cap(margin, lifetime, 15));
 }
 
 /*
@@ -87,8 +102,8 @@ gdoi_window_t gdoi_tek_reregister_window(uint32_t lifetime)
 {
 	uint32_t point, jitter;
 
-	point = max(lifetime / 20, REREG_MIN);
-	jitter = max(lifetime / 50, REREG_JITTER_MIN);
+	point = max(lifetime / 20, lead_cap(REREG_MIN, lifetime, 30));
+	jitter = max(lifetime / 50, lead_cap(REREG_JITTER_MIN, lifetime, 3));
 	return (gdoi_window_t){
 		.from = before(lifetime, (uint64_t)point + jitter),
 		.to = before(lifetime, point),
@@ -101,8 +116,8 @@ gdoi_window_t gdoi_tek_reregister_window(uint32_t lifetime)
 gdoi_window_t gdoi_kek_reregister_window(uint32_t lifetime)
 {
 	return (gdoi_window_t){
-		.from = before(lifetime, KEK_REREG_EARLY),
-		.to = before(lifetime, KEK_REREG_LATE),
+		.from = before(lifetime, lead_cap(KEK_REREG_EARLY, lifetime, 38)),
+		.to = before(lifetime, lead_cap(KEK_REREG_LATE, lifetime, 8)),
 	};
 }
 

@@ -36,6 +36,13 @@
  *                 random point in [T - 190 s, T - 40 s]
  *  GM registration backoff after a pass over all key servers failed
  *                 base * 2^(pass - 1), capped (GET VPN: 70, 140, 280, 480)
+ *
+ * The fixed seconds in these formulas (90, 200, 30, 60, 6, 190, 40) are
+ * capped at 45%, 40%, 15%, 30%, 3%, 38% and 8% of the lifetime. The caps
+ * never bind for TEK lifetimes of 200 s and KEK lifetimes of 500 s or more;
+ * below (test lifetimes, see gdoi-ks.test_lifetimes) every lead shrinks in
+ * proportion, so the order stays: the KS rekeys, then a member that missed
+ * the rekey re-registers, then a member switches to the new TEK.
  */
 
 #ifndef GDOI_TIMING_H_

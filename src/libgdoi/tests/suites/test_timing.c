@@ -39,8 +39,10 @@ static struct {
 	/* members count in started blocks of 50: 49 -> 0, 50 -> 5 s */
 	{ 3600, 0, 49, TRUE, 3240 },
 	{ 3600, 0, 50, TRUE, 3235 },
+	/* below 200 s the 90 s shrink to 45% of T: T=60 -> 27 s */
+	{ 60, 0, 0, TRUE, 33 },
+	{ 40, 2, 0, TRUE, 20 },
 	/* a lead longer than the lifetime rekeys at once */
-	{ 60, 0, 0, TRUE, 0 },
 	{ 200, 120, 0, TRUE, 0 },
 	/* no overflow with extreme values */
 	{ UINT32_MAX, UINT32_MAX, UINT_MAX, TRUE, 0 },
@@ -72,7 +74,12 @@ static struct {
 	{ 86400, 120, 1000, TRUE, 85975 },
 	/* unicast with no members still takes one block */
 	{ 86400, 0, 0, TRUE, 86195 },
-	{ 150, 0, 0, FALSE, 0 },
+	/* below 500 s the 200 s shrink to 40% of T */
+	{ 500, 0, 0, FALSE, 300 },
+	{ 150, 0, 0, FALSE, 90 },
+	{ 100, 2, 0, FALSE, 58 },
+	/* a lead longer than the lifetime rekeys at once */
+	{ 150, 100, 0, FALSE, 0 },
 };
 
 START_TEST(test_kek_rekey_time)
@@ -88,8 +95,11 @@ END_TEST
 START_TEST(test_tek_switch_time)
 {
 	ck_assert_int_eq(gdoi_tek_switch_time(3600, GDOI_TEK_SWITCH_MARGIN), 3570);
-	ck_assert_int_eq(gdoi_tek_switch_time(30, GDOI_TEK_SWITCH_MARGIN), 0);
-	ck_assert_int_eq(gdoi_tek_switch_time(20, GDOI_TEK_SWITCH_MARGIN), 0);
+	ck_assert_int_eq(gdoi_tek_switch_time(200, GDOI_TEK_SWITCH_MARGIN), 170);
+	/* below 200 s the margin shrinks to 15% of T */
+	ck_assert_int_eq(gdoi_tek_switch_time(40, GDOI_TEK_SWITCH_MARGIN), 34);
+	ck_assert_int_eq(gdoi_tek_switch_time(20, GDOI_TEK_SWITCH_MARGIN), 17);
+	ck_assert_int_eq(gdoi_tek_switch_time(3600, 4000), 3060);
 }
 END_TEST
 
@@ -106,9 +116,10 @@ static struct {
 	{ 200, { 134, 140 } },
 	/* T = 86400: R = 4320, J = 1728 */
 	{ 86400, { 80352, 82080 } },
-	/* shorter than R + J: clamped to the creation time */
-	{ 63, { 0, 3 } },
-	{ 30, { 0, 0 } },
+	/* below 200 s, R and J shrink to 30% and 3% of T */
+	{ 63, { 44, 45 } },
+	{ 40, { 27, 28 } },
+	{ 30, { 21, 21 } },
 };
 
 START_TEST(test_tek_reregister_window)
@@ -128,9 +139,13 @@ START_TEST(test_kek_reregister_window)
 	w = gdoi_kek_reregister_window(86400);
 	ck_assert_int_eq(w.from, 86400 - 190);
 	ck_assert_int_eq(w.to, 86400 - 40);
+	w = gdoi_kek_reregister_window(500);
+	ck_assert_int_eq(w.from, 500 - 190);
+	ck_assert_int_eq(w.to, 500 - 40);
+	/* below 500 s: 38% and 8% of T */
 	w = gdoi_kek_reregister_window(100);
-	ck_assert_int_eq(w.from, 0);
-	ck_assert_int_eq(w.to, 60);
+	ck_assert_int_eq(w.from, 62);
+	ck_assert_int_eq(w.to, 92);
 }
 END_TEST
 
