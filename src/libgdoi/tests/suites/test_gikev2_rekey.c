@@ -1,0 +1,573 @@
+/*
+ * Copyright (C) 2026 The gdoi-strongswan authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.  See <http://www.fsf.org/copyleft/gpl.txt>.
+ *
+ * This program is distributed in the hope that it will be useful, but
+ * WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY
+ * or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * for more details.
+ */
+
+#include <test_suite.h>
+
+#include <gikev2_rekey.h>
+#include <gikev2_rekey_auth.h>
+
+#include <crypto/aead.h>
+#include <crypto/iv/iv_gen.h>
+
+/** KEK proposals the tests run with: AEAD, and encrypt-then-MAC */
+static char *proposals[] = {
+	"aes256gcm16-prfsha256-modp2048",
+	"aes128-sha256-modp2048",
+};
+
+/**
+ * Generate a KEK for unicast rekeys (0.0.0.0/0, UDP 500)
+ */
+static gdoi_kek_t *kek_generate(char *proposal_str)
+{
+	traffic_selector_t *src, *dst;
+	proposal_t *proposal;
+	gdoi_kek_t *kek;
+
+	proposal = proposal_create_from_string(PROTO_IKE, proposal_str);
+	ck_assert(proposal);
+	src = traffic_selector_create_from_cidr("0.0.0.0/0", IPPROTO_UDP, 0,
+											65535);
+	dst = traffic_selector_create_from_cidr("0.0.0.0/0", IPPROTO_UDP, 500,
+											500);
+	kek = gdoi_kek_generate(proposal, GIKEV2_KW_5649_256, 32, src, dst, 3600);
+	proposal->destroy(proposal);
+	src->destroy(src);
+	dst->destroy(dst);
+	ck_assert(kek);
+	return kek;
+}
+
+/**
+ * A second KEK object with the same SPI, algorithms and keys
+ */
+static gdoi_kek_t *kek_copy(gdoi_kek_t *kek)
+{
+	gdoi_kek_t *copy;
+
+	copy = gdoi_kek_create(chunk_create(kek->spi, sizeof(kek->spi)),
+						   kek->encr_alg, kek->encr_keylen, kek->integ_alg,
+						   kek->kwa, kek->kwk_size, kek->keymat, kek->src,
+						   kek->dst, kek->lifetime);
+	ck_assert(copy);
+	return copy;
+}
+
+/**
+ * The transform of a KEK, made here independently of the code under test
+ */
+static aead_t *kek_aead(gdoi_kek_t *kek)
+{
+	chunk_t encr, integ, kwk;
+	crypter_t *crypter;
+	signer_t *signer;
+	aead_t *aead;
+
+	kek->get_keys(kek, &encr, &integ, &kwk);
+	if (kek->integ_alg == AUTH_UNDEFINED)
+	{
+		aead = lib->crypto->create_aead(lib->crypto, kek->encr_alg,
+										encr.len - 4, 4);
+		ck_assert(aead);
+		ck_assert(aead->set_key(aead, encr));
+		return aead;
+	}
+	crypter = lib->crypto->create_crypter(lib->crypto, kek->encr_alg,
+										  encr.len);
+	signer = lib->crypto->create_signer(lib->crypto, kek->integ_alg);
+	ck_assert(crypter && signer);
+	ck_assert(crypter->set_key(crypter, encr));
+	ck_assert(signer->set_key(signer, integ));
+	return aead_create(crypter, signer, iv_gen_create_for_alg(kek->encr_alg));
+}
+
+/**
+ * Decrypt a datagram: returns the plaintext inner payloads P (allocated)
+ */
+static chunk_t test_decrypt(gdoi_kek_t *kek, chunk_t datagram)
+{
+	chunk_t copy, iv, crypt, plain;
+	aead_t *aead;
+
+	aead = kek_aead(kek);
+	copy = chunk_clone(datagram);
+	iv = chunk_create(copy.ptr + 32, aead->get_iv_size(aead));
+	crypt = chunk_skip(copy, 32 + iv.len);
+	ck_assert(aead->decrypt(aead, crypt, chunk_create(copy.ptr, 32), iv,
+							NULL));
+	crypt.len -= aead->get_icv_size(aead);
+	ck_assert(crypt.ptr[crypt.len - 1] < crypt.len);
+	plain = chunk_clone(chunk_create(crypt.ptr,
+									 crypt.len - crypt.ptr[crypt.len - 1] - 1));
+	aead->destroy(aead);
+	chunk_clear(&copy);
+	return plain;
+}
+
+/**
+ * Encrypt P as SK payload after a header (the first 32 octets of hdr; its
+ * lengths are set here), with pad_len octets of padding (0 for the least)
+ */
+static chunk_t test_encrypt(gdoi_kek_t *kek, chunk_t hdr, chunk_t plain,
+							size_t pad_len)
+{
+	chunk_t out, iv, crypt;
+	aead_t *aead;
+	size_t bs, icv;
+
+	aead = kek_aead(kek);
+	bs = aead->get_block_size(aead);
+	if (!pad_len)
+	{
+		pad_len = bs - plain.len % bs;
+	}
+	iv.len = aead->get_iv_size(aead);
+	icv = aead->get_icv_size(aead);
+	out = chunk_alloc(32 + iv.len + plain.len + pad_len + icv);
+	memcpy(out.ptr, hdr.ptr, 32);
+	htoun32(out.ptr + 24, out.len);
+	htoun16(out.ptr + 30, out.len - 28);
+	iv.ptr = out.ptr + 32;
+	memset(iv.ptr, 0x5a, iv.len);
+	crypt = chunk_create(iv.ptr + iv.len, plain.len + pad_len);
+	memcpy(crypt.ptr, plain.ptr, plain.len);
+	memset(crypt.ptr + plain.len, 0, pad_len);
+	crypt.ptr[crypt.len - 1] = pad_len - 1;
+	ck_assert(aead->encrypt(aead, crypt, chunk_create(out.ptr, 32), iv,
+							NULL));
+	aead->destroy(aead);
+	return out;
+}
+
+/**
+ * Open a datagram, expecting a reason (GIKEV2_REKEY_OK for success)
+ */
+static void assert_open(chunk_t datagram, gdoi_kek_t *kek,
+						gikev2_rekey_reject_t expected)
+{
+	gikev2_rekey_reject_t reason = GIKEV2_REKEY_REJECT_MAX;
+	gikev2_rekey_hdr_t hdr;
+	gikev2_err_t err = {};
+	chunk_t gsa = chunk_from_str("x"), kd = chunk_from_str("y");
+	uint32_t *spis = (uint32_t*)"z";
+	u_int count = 7;
+
+	if (gikev2_rekey_peek(datagram, &hdr, &reason, &err))
+	{
+		if (gikev2_rekey_open(datagram, kek, &gsa, &kd, &spis, &count,
+							  &reason, &err))
+		{
+			ck_assert_msg(expected == GIKEV2_REKEY_OK, "opened, expected %N",
+						  gikev2_rekey_reject_names, expected);
+			ck_assert_int_eq(reason, GIKEV2_REKEY_OK);
+			chunk_free(&gsa);
+			chunk_clear(&kd);
+			free(spis);
+			return;
+		}
+	}
+	ck_assert_msg(reason == expected, "refused as %N (%s), expected %N",
+				  gikev2_rekey_reject_names, reason, err.msg,
+				  gikev2_rekey_reject_names, expected);
+	ck_assert_msg(strlen(err.msg), "refused without error text");
+	/* outputs untouched */
+	ck_assert(gsa.ptr[0] == 'x' && kd.ptr[0] == 'y');
+	ck_assert(*(char*)spis == 'z' && count == 7);
+}
+
+/** GSA and KD bodies: the codec carries them, it does not decode them */
+static chunk_t gsa_body = chunk_from_chars(
+	0x06, 0x10, 0x00, 0x08, 0xaa, 0xbb, 0xcc, 0xdd);
+static chunk_t kd_body = chunk_from_chars(
+	0x06, 0x10, 0x00, 0x0c, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08);
+
+START_TEST(test_round_trip)
+{
+	gikev2_rekey_hdr_t hdr;
+	gikev2_rekey_reject_t reason;
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek;
+	chunk_t datagram, gsa, kd, plain;
+	uint32_t dels[] = { htonl(0x01020304), 0 }, *spis;
+	u_int count;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert_msg(gikev2_rekey_build(kek, 7, gsa_body, kd_body, dels, 2, NULL,
+									 &datagram, &err), "%s", err.msg);
+	ck_assert(datagram.len <= GIKEV2_REKEY_MAX_LEN);
+	/* the payloads are encrypted */
+	ck_assert(!memmem(datagram.ptr, datagram.len, kd_body.ptr, kd_body.len));
+	ck_assert(!memmem(datagram.ptr, datagram.len, gsa_body.ptr, gsa_body.len));
+
+	ck_assert(gikev2_rekey_peek(datagram, &hdr, &reason, &err));
+	ck_assert(memeq(hdr.spi, kek->spi, sizeof(hdr.spi)));
+	ck_assert_int_eq(hdr.mid, 7);
+	ck_assert(!hdr.response);
+	/* IKE header: SK, 2.0, GSA_REKEY, Initiator */
+	ck_assert(memeq(datagram.ptr, kek->spi, 16));
+	ck_assert_int_eq(datagram.ptr[16], 46);
+	ck_assert_int_eq(datagram.ptr[17], 0x20);
+	ck_assert_int_eq(datagram.ptr[18], 41);
+	ck_assert_int_eq(datagram.ptr[19], 0x08);
+	ck_assert_int_eq(untoh32(datagram.ptr + 20), 7);
+	ck_assert_int_eq(datagram.ptr[28], 51);
+
+	ck_assert_msg(gikev2_rekey_open(datagram, kek, &gsa, &kd, &spis, &count,
+									&reason, &err), "%s", err.msg);
+	ck_assert_int_eq(reason, GIKEV2_REKEY_OK);
+	ck_assert_chunk_eq(gsa, gsa_body);
+	ck_assert_chunk_eq(kd, kd_body);
+	ck_assert_int_eq(count, 2);
+	ck_assert(spis[0] == dels[0] && spis[1] == dels[1]);
+
+	/* independent decryption: GSA, KD, D(ESP, 2 SPIs), nothing else */
+	plain = test_decrypt(kek, datagram);
+	ck_assert_chunk_eq(plain, chunk_from_chars(
+		52, 0, 0, 12, 0x06, 0x10, 0x00, 0x08, 0xaa, 0xbb, 0xcc, 0xdd,
+		42, 0, 0, 16, 0x06, 0x10, 0x00, 0x0c, 0x01, 0x02, 0x03, 0x04,
+		0x05, 0x06, 0x07, 0x08,
+		0, 0, 0, 16, 3, 4, 0, 2, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0));
+	chunk_free(&plain);
+	chunk_free(&gsa);
+	chunk_clear(&kd);
+	free(spis);
+	chunk_free(&datagram);
+	kek->destroy(kek);
+}
+END_TEST
+
+START_TEST(test_delete_only)
+{
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek;
+	chunk_t datagram, gsa, kd;
+	uint32_t dels[] = { 0 }, *spis;
+	u_int count;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert(gikev2_rekey_build(kek, 0, chunk_empty, chunk_empty, dels, 1,
+								 NULL, &datagram, &err));
+	ck_assert_int_eq(datagram.ptr[28], 42);
+	ck_assert(gikev2_rekey_open(datagram, kek, &gsa, &kd, &spis, &count, NULL,
+								&err));
+	ck_assert(!gsa.len && !gsa.ptr && !kd.len && !kd.ptr);
+	ck_assert_int_eq(count, 1);
+	ck_assert_int_eq(spis[0], 0);
+	free(spis);
+	chunk_free(&datagram);
+
+	/* no SPIs asked for */
+	ck_assert(gikev2_rekey_build(kek, 1, gsa_body, kd_body, NULL, 0, NULL,
+								 &datagram, &err));
+	ck_assert(gikev2_rekey_open(datagram, kek, &gsa, &kd, NULL, NULL, NULL,
+								&err));
+	chunk_free(&gsa);
+	chunk_clear(&kd);
+	chunk_free(&datagram);
+
+	/* nothing to send, GSA without KD */
+	ck_assert(!gikev2_rekey_build(kek, 1, chunk_empty, chunk_empty, NULL, 0,
+								  NULL, &datagram, &err));
+	ck_assert(!gikev2_rekey_build(kek, 1, gsa_body, chunk_empty, NULL, 0,
+								  NULL, &datagram, &err));
+	kek->destroy(kek);
+}
+END_TEST
+
+START_TEST(test_ack)
+{
+	gikev2_rekey_hdr_t hdr;
+	gikev2_rekey_reject_t reason;
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek;
+	chunk_t datagram, gsa, kd, plain, ack;
+	uint32_t *spis;
+	u_int count;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert(gikev2_rekey_build_ack(kek, 0x01020304, &datagram, &err));
+	ck_assert(gikev2_rekey_peek(datagram, &hdr, &reason, &err));
+	ck_assert(hdr.response);
+	ck_assert_int_eq(hdr.mid, 0x01020304);
+	ck_assert(memeq(hdr.spi, kek->spi, sizeof(hdr.spi)));
+	/* Response flag only, SK with no payloads */
+	ck_assert_int_eq(datagram.ptr[19], 0x20);
+	ck_assert_int_eq(datagram.ptr[28], 0);
+	ck_assert(gikev2_rekey_open(datagram, kek, &gsa, &kd, &spis, &count,
+								&reason, &err));
+	ck_assert(!gsa.len && !kd.len && !spis && !count);
+	plain = test_decrypt(kek, datagram);
+	ck_assert_int_eq(plain.len, 0);
+	chunk_free(&datagram);
+
+	/* an acknowledgement with payloads */
+	ck_assert(gikev2_rekey_build(kek, 3, gsa_body, kd_body, NULL, 0, NULL,
+								 &datagram, &err));
+	plain = test_decrypt(kek, datagram);
+	datagram.ptr[19] = 0x20;
+	ack = test_encrypt(kek, datagram, plain, 0);
+	assert_open(ack, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&ack);
+	chunk_free(&plain);
+	chunk_free(&datagram);
+	kek->destroy(kek);
+}
+END_TEST
+
+/**
+ * Key types of the signature tests
+ */
+static struct {
+	key_type_t type;
+	u_int bits;
+	signature_scheme_t scheme;
+	int rounds;
+} sig_keys[] = {
+	{ KEY_ED25519, 256, SIGN_ED25519, 4 },
+	{ KEY_ECDSA, 256, SIGN_ECDSA_WITH_SHA256_DER, 200 },
+	{ KEY_RSA, 2048, SIGN_RSA_EMSA_PSS, 2 },
+};
+
+static rsa_pss_params_t pss_params = {
+	.hash = HASH_SHA256,
+	.mgf1_hash = HASH_SHA256,
+	.salt_len = HASH_SIZE_SHA256,
+};
+
+/**
+ * Generate a signing key of sig_keys[i] and set its public half on a KEK
+ */
+static private_key_t *signing_key(int i, gdoi_kek_t *kek)
+{
+	signature_params_t scheme = {
+		.scheme = sig_keys[i].scheme,
+		.params = sig_keys[i].scheme == SIGN_RSA_EMSA_PSS ? &pss_params : NULL,
+	};
+	private_key_t *key;
+	public_key_t *pub;
+
+	key = lib->creds->create(lib->creds, CRED_PRIVATE_KEY, sig_keys[i].type,
+							 BUILD_KEY_SIZE, sig_keys[i].bits, BUILD_END);
+	ck_assert(key);
+	pub = key->get_public_key(key);
+	ck_assert(pub);
+	kek->set_auth(kek, pub, &scheme);
+	pub->destroy(pub);
+	return key;
+}
+
+/**
+ * Offset of the Signature Value in P (the last payload is AUTH)
+ */
+static size_t sig_offset(chunk_t plain)
+{
+	size_t pos = 0;
+	uint8_t next = 51;
+
+	while (next != 39)
+	{
+		next = plain.ptr[pos];
+		pos += untoh16(plain.ptr + pos + 2);
+	}
+	ck_assert_int_eq(plain.ptr[pos + 4], 14);
+	return pos + 9 + plain.ptr[pos + 8];
+}
+
+START_TEST(test_signature)
+{
+	gikev2_err_t err = {};
+	private_key_t *key;
+	gdoi_kek_t *kek;
+	chunk_t datagram, gsa, kd, plain, data, sig, alg_id, a, data2, sig2;
+	size_t off, len, lengths[4] = {};
+	bool lengths_differ = FALSE;
+	int round;
+
+	kek = kek_generate(proposals[_i % 2]);
+	key = signing_key(_i / 2, kek);
+	ck_assert(signature_params_build(kek->auth_scheme, &alg_id));
+	for (round = 0; round < sig_keys[_i / 2].rounds; round++)
+	{
+		ck_assert_msg(gikev2_rekey_build(kek, round, gsa_body, kd_body, NULL,
+									0, key, &datagram, &err), "%s", err.msg);
+		ck_assert_msg(gikev2_rekey_open(datagram, kek, &gsa, &kd, NULL, NULL,
+										NULL, &err), "%s", err.msg);
+		ck_assert_chunk_eq(gsa, gsa_body);
+		ck_assert_chunk_eq(kd, kd_body);
+		chunk_free(&gsa);
+		chunk_clear(&kd);
+
+		/* known answer: AUTH(14, ASN.1 Length, AlgorithmIdentifier, sig)
+		 * is last, and sig is a signature over exactly A | P with the
+		 * adjusted lengths and the Signature Value zeroed */
+		plain = test_decrypt(kek, datagram);
+		off = sig_offset(plain);
+		ck_assert(chunk_equals(alg_id, chunk_create(plain.ptr + off -
+													alg_id.len, alg_id.len)));
+		ck_assert_int_eq(plain.ptr[off - alg_id.len - 1], alg_id.len);
+		len = plain.len - off;
+		lengths[min(round, countof(lengths) - 1)] = len;
+		if (round && len != lengths[0])
+		{
+			lengths_differ = TRUE;
+		}
+		sig = chunk_clone(chunk_create(plain.ptr + off, len));
+		a = chunk_clone(chunk_create(datagram.ptr, 32));
+		htoun32(a.ptr + 24, 32 + plain.len);
+		htoun16(a.ptr + 30, plain.len + 4);
+		memset(plain.ptr + off, 0, len);
+		data = chunk_cat("cc", a, plain);
+		chunk_free(&a);
+		ck_assert(kek->auth_key->verify(kek->auth_key,
+						kek->auth_scheme->scheme, kek->auth_scheme->params,
+						data, sig));
+		/* gikev2_rekey_auth_data() makes the same of the received P */
+		memcpy(plain.ptr + off, sig.ptr, sig.len);
+		ck_assert(gikev2_rekey_auth_data(chunk_create(datagram.ptr, 32), plain,
+										 &data2, &sig2, NULL));
+		ck_assert_chunk_eq(data2, data);
+		ck_assert_chunk_eq(sig2, sig);
+		/* a signature over the wire lengths does not verify */
+		htoun32(data.ptr + 24, datagram.len);
+		htoun16(data.ptr + 30, datagram.len - 28);
+		ck_assert(!kek->auth_key->verify(kek->auth_key,
+						kek->auth_scheme->scheme, kek->auth_scheme->params,
+						data, sig));
+		chunk_free(&data);
+		chunk_free(&data2);
+		chunk_free(&sig);
+		chunk_free(&sig2);
+		chunk_free(&plain);
+		chunk_free(&datagram);
+	}
+	if (sig_keys[_i / 2].type == KEY_ECDSA)
+	{	/* DER signatures of variable length went through */
+		ck_assert(lengths_differ);
+	}
+	chunk_free(&alg_id);
+	key->destroy(key);
+	kek->destroy(kek);
+}
+END_TEST
+
+START_TEST(test_signature_refused)
+{
+	signature_params_t sha384 = { .scheme = SIGN_ECDSA_WITH_SHA384_DER };
+	gikev2_err_t err = {};
+	private_key_t *key, *other_key;
+	gdoi_kek_t *kek, *implicit, *other;
+	chunk_t datagram, forged, plain, signed_dgram, resealed;
+	size_t off;
+
+	kek = kek_generate(proposals[_i % 2]);
+	key = signing_key(_i / 2, kek);
+	ck_assert(gikev2_rekey_build(kek, 1, gsa_body, kd_body, NULL, 0, key,
+								 &signed_dgram, &err));
+	assert_open(signed_dgram, kek, GIKEV2_REKEY_OK);
+
+	/* AUTH where the group authenticates implicitly */
+	implicit = kek_copy(kek);
+	assert_open(signed_dgram, implicit, GIKEV2_REKEY_SIGNATURE);
+
+	/* no AUTH where one is expected */
+	ck_assert(gikev2_rekey_build(implicit, 1, gsa_body, kd_body, NULL, 0,
+								 NULL, &datagram, &err));
+	assert_open(datagram, implicit, GIKEV2_REKEY_OK);
+	assert_open(datagram, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&datagram);
+
+	/* signed by another key */
+	other = kek_copy(kek);
+	other_key = signing_key(_i / 2, other);
+	ck_assert(gikev2_rekey_build(other, 1, gsa_body, kd_body, NULL, 0,
+								 other_key, &datagram, &err));
+	assert_open(datagram, other, GIKEV2_REKEY_OK);
+	assert_open(datagram, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&datagram);
+	/* the builder refuses a key that is not the KEK's */
+	ck_assert(!gikev2_rekey_build(kek, 1, gsa_body, kd_body, NULL, 0,
+								  other_key, &datagram, &err));
+	/* and signing under an implicit KEK, or no signing under a signed one */
+	ck_assert(!gikev2_rekey_build(implicit, 1, gsa_body, kd_body, NULL, 0,
+								  key, &datagram, &err));
+	ck_assert(!gikev2_rekey_build(kek, 1, gsa_body, kd_body, NULL, 0, NULL,
+								  &datagram, &err));
+
+	/* forged: a flipped bit in the signature, in a signed payload, in the
+	 * AlgorithmIdentifier, in the Auth Method, in the ASN.1 Length */
+	plain = test_decrypt(kek, signed_dgram);
+	off = sig_offset(plain);
+	plain.ptr[plain.len - 1] ^= 0x01;
+	forged = test_encrypt(kek, signed_dgram, plain, 0);
+	assert_open(forged, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&forged);
+	plain.ptr[plain.len - 1] ^= 0x01;
+	plain.ptr[10] ^= 0x01;
+	forged = test_encrypt(kek, signed_dgram, plain, 0);
+	assert_open(forged, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&forged);
+	plain.ptr[10] ^= 0x01;
+	plain.ptr[off - 2] ^= 0x01;
+	forged = test_encrypt(kek, signed_dgram, plain, 0);
+	assert_open(forged, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&forged);
+	plain.ptr[off - 2] ^= 0x01;
+	/* the signed data covers the header: the MID */
+	forged = test_encrypt(kek, signed_dgram, plain, 0);
+	assert_open(forged, kek, GIKEV2_REKEY_OK);
+	chunk_free(&forged);
+	forged = chunk_clone(signed_dgram);
+	forged.ptr[23] ^= 0x01;
+	resealed = test_encrypt(kek, forged, plain, 0);
+	assert_open(resealed, kek, GIKEV2_REKEY_SIGNATURE);
+	chunk_free(&resealed);
+	chunk_free(&forged);
+	chunk_free(&plain);
+
+	/* a scheme other than the KEK's */
+	if (kek->auth_scheme->scheme == SIGN_ECDSA_WITH_SHA256_DER)
+	{
+		other->set_auth(other, kek->auth_key, &sha384);
+		assert_open(signed_dgram, other, GIKEV2_REKEY_SIGNATURE);
+	}
+	chunk_free(&signed_dgram);
+	key->destroy(key);
+	other_key->destroy(other_key);
+	other->destroy(other);
+	implicit->destroy(implicit);
+	kek->destroy(kek);
+}
+END_TEST
+
+Suite *gikev2_rekey_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("gikev2 rekey");
+
+	tc = tcase_create("round trip");
+	tcase_add_loop_test(tc, test_round_trip, 0, countof(proposals));
+	tcase_add_loop_test(tc, test_delete_only, 0, countof(proposals));
+	tcase_add_loop_test(tc, test_ack, 0, countof(proposals));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("signatures");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_signature, 0, 2 * countof(sig_keys));
+	tcase_add_loop_test(tc, test_signature_refused, 0, 2 * countof(sig_keys));
+	suite_add_tcase(s, tc);
+
+	return s;
+}
