@@ -425,6 +425,26 @@ static bool is_multicast(chunk_t addr)
 }
 
 /**
+ * Check that an address range is the whole address space of its family
+ */
+static bool is_any(traffic_selector_t *ts)
+{
+	chunk_t from, to;
+	int i;
+
+	from = ts->get_from_address(ts);
+	to = ts->get_to_address(ts);
+	for (i = 0; i < from.len; i++)
+	{
+		if (from.ptr[i] != 0x00 || to.ptr[i] != 0xff)
+		{
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/**
  * Check a policy of the model
  */
 static bool check_policy(gikev2_policy_t *policy, gikev2_exchange_t exchange,
@@ -463,15 +483,16 @@ static bool check_policy(gikev2_policy_t *policy, gikev2_exchange_t exchange,
 	if (policy->protocol == GIKEV2_PROTO_GIKE_UPDATE)
 	{
 		dst = policy->dst;
+		/* unicast rekeys to each member's IKE port: any address */
 		if (dst->get_protocol(dst) != IPPROTO_UDP ||
 			dst->get_from_port(dst) != dst->get_to_port(dst) ||
-			!chunk_equals(dst->get_from_address(dst),
-						  dst->get_to_address(dst)) ||
-			!is_multicast(dst->get_from_address(dst)))
+			!(is_any(dst) || (chunk_equals(dst->get_from_address(dst),
+										   dst->get_to_address(dst)) &&
+							  is_multicast(dst->get_from_address(dst)))))
 		{
 			gikev2_err_set(err, "GSA GIKE_UPDATE policy Destination Traffic "
-						   "Selector %R is not one multicast address, UDP "
-						   "and one port", dst);
+						   "Selector %R is neither one multicast address nor "
+						   "any address, UDP and one port", dst);
 			return FALSE;
 		}
 	}

@@ -30,7 +30,10 @@
  *    implicit IV ciphers (2.7); Key Length for AES and Camellia ciphers;
  *    the Signature Algorithm Identifier attribute with Digital Signature
  *    GCAUTH and only there; GCAUTH only in GSA_AUTH and GSA_REGISTRATION
- *  - the KEK destination selector is one multicast address, UDP, one port
+ *  - the KEK destination selector is one multicast address (multicast
+ *    rekey) or the whole address space of a family (unicast rekey to each
+ *    member's address, a deviation from 4.4.1, which only knows multicast),
+ *    UDP, one port
  *  - GSA attributes of 4.4.2.2 and section 5: lengths, multiplicity,
  *    GSA_INITIAL_MESSAGE_ID only for the KEK, GSA_KEY_LIFETIME in every
  *    policy when multicast rekey is used (a KEK policy or GSA_REKEY),

@@ -522,7 +522,8 @@ static mutation_t gsa_invalid[] = {
 	{ 35, 1, 0, GIKEV2_GSA_AUTH, "Starting Address above Ending Address" },
 	{ 26, 1, 0, GIKEV2_GSA_AUTH, "Start Port above End Port" },
 	{ 44, 1, 0xc0, GIKEV2_GSA_AUTH, "Destination Traffic Selector" },
-	{ 37, 1, 6, GIKEV2_GSA_AUTH, "not one multicast address, UDP" },
+	{ 37, 1, 6, GIKEV2_GSA_AUTH, "neither one multicast address nor any "
+								 "address, UDP" },
 	/* transforms */
 	{ 52, 1, 2, GIKEV2_GSA_AUTH, "Last Substruc 2 invalid" },
 	{ 68, 1, 1, GIKEV2_GSA_AUTH, "GSA transform type ENCR duplicated" },

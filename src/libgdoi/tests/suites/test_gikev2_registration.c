@@ -37,9 +37,9 @@ static gdoi_tek_t *tek(char *proposal_str, char *src, char *dst)
 }
 
 /**
- * Generate a KEK to multicast rekeys to 239.192.0.1, UDP port 848
+ * Generate a KEK to rekey to a destination, UDP port
  */
-static gdoi_kek_t *kek()
+static gdoi_kek_t *kek_to(char *from, char *to, uint16_t port)
 {
 	traffic_selector_t *src, *dst;
 	proposal_t *proposal;
@@ -50,15 +50,24 @@ static gdoi_kek_t *kek()
 	src = traffic_selector_create_from_string(IPPROTO_UDP, TS_IPV4_ADDR_RANGE,
 											  "192.0.2.1", 848, "192.0.2.1",
 											  848);
-	dst = traffic_selector_create_from_string(IPPROTO_UDP, TS_IPV4_ADDR_RANGE,
-											  "239.192.0.1", 848,
-											  "239.192.0.1", 848);
+	dst = traffic_selector_create_from_string(IPPROTO_UDP,
+								strchr(from, ':') ? TS_IPV6_ADDR_RANGE
+												  : TS_IPV4_ADDR_RANGE,
+								from, port, to, port);
 	kek = gdoi_kek_generate(proposal, GIKEV2_KW_5649_256, 32, src, dst, 86400);
 	proposal->destroy(proposal);
 	src->destroy(src);
 	dst->destroy(dst);
 	ck_assert(kek);
 	return kek;
+}
+
+/**
+ * Generate a KEK to multicast rekeys to 239.192.0.1, UDP port 848
+ */
+static gdoi_kek_t *kek()
+{
+	return kek_to("239.192.0.1", "239.192.0.1", 848);
 }
 
 /**
@@ -160,6 +169,84 @@ START_TEST(test_wrong_kwk)
 }
 END_TEST
 
+/**
+ * Encode and decode a KEK without TEKs
+ */
+static bool round_trip_kek(gdoi_kek_t *k, gikev2_exchange_t exchange,
+						   chunk_t kwk, gdoi_kek_t **dk, chunk_t *gsa_out,
+						   chunk_t *kd_out, gikev2_err_t *err)
+{
+	linked_list_t *teks, *out = NULL;
+	chunk_t gsa, kd;
+	bool ok;
+
+	teks = linked_list_create();
+	*dk = NULL;
+	if (!gikev2_registration_encode(teks, k, exchange, GIKEV2_KW_5649_256, kwk,
+									&gsa, &kd, err))
+	{
+		teks->destroy(teks);
+		return FALSE;
+	}
+	ok = gikev2_registration_decode(gsa, kd, exchange, GIKEV2_KW_5649_256,
+									kwk, &out, dk, err);
+	if (ok)
+	{
+		ck_assert_int_eq(out->get_count(out), 0);
+		out->destroy(out);
+	}
+	teks->destroy(teks);
+	if (gsa_out)
+	{
+		*gsa_out = gsa;
+		*kd_out = kd;
+	}
+	else
+	{
+		chunk_free(&gsa);
+		chunk_clear(&kd);
+	}
+	return ok;
+}
+
+START_TEST(test_unicast_kek)
+{
+	chunk_t kwk = chunk_from_thing(kwk_bytes);
+	gikev2_err_t err = {};
+	gdoi_kek_t *k, *dk;
+
+	/* unicast rekeys: any address, the member's IKE port */
+	k = kek_to("0.0.0.0", "255.255.255.255", 500);
+	ck_assert_msg(round_trip_kek(k, GIKEV2_GSA_AUTH, kwk, &dk, NULL, NULL,
+								 &err), "%s", err.msg);
+	ck_assert(k->dst->equals(k->dst, dk->dst));
+	dk->destroy(dk);
+	k->destroy(k);
+	k = kek_to("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 500);
+	ck_assert_msg(round_trip_kek(k, GIKEV2_GSA_AUTH, kwk, &dk, NULL, NULL,
+								 &err), "%s", err.msg);
+	dk->destroy(dk);
+	k->destroy(k);
+	/* neither multicast nor any */
+	k = kek_to("10.0.0.0", "10.255.255.255", 500);
+	ck_assert(!round_trip_kek(k, GIKEV2_GSA_AUTH, kwk, &dk, NULL, NULL,
+							  &err));
+	ck_assert(strstr(err.msg, "neither one multicast address nor any"));
+	k->destroy(k);
+	/* one port */
+	memset(&err, 0, sizeof(err));
+	k = kek_to("0.0.0.0", "255.255.255.255", 0);
+	k->dst->destroy(k->dst);
+	k->dst = traffic_selector_create_from_string(IPPROTO_UDP,
+						TS_IPV4_ADDR_RANGE, "0.0.0.0", 500, "255.255.255.255",
+						501);
+	ck_assert(!round_trip_kek(k, GIKEV2_GSA_AUTH, kwk, &dk, NULL, NULL,
+							  &err));
+	ck_assert(strstr(err.msg, "UDP and one port"));
+	k->destroy(k);
+}
+END_TEST
+
 Suite *gikev2_registration_suite_create()
 {
 	Suite *s;
@@ -170,6 +257,7 @@ Suite *gikev2_registration_suite_create()
 	tc = tcase_create("encode and decode");
 	tcase_add_loop_test(tc, test_round_trip, 0, 2);
 	tcase_add_test(tc, test_wrong_kwk);
+	tcase_add_test(tc, test_unicast_kek);
 	suite_add_tcase(s, tc);
 
 	return s;
