@@ -17,6 +17,8 @@
 #include "gikev2_kd.h"
 #include "gikev2_keywrap.h"
 
+#include <credentials/keys/signature_params.h>
+
 /**
  * Wrap key material into a new group key bag of the KD
  */
@@ -39,6 +41,52 @@ static bool add_bag(gikev2_kd_t *kd, gikev2_protocol_t protocol, chunk_t spi,
 	return TRUE;
 }
 
+/**
+ * Add the GCAUTH transform of a KEK policy and, for Digital Signature, the
+ * AUTH_KEY attribute in the member key bag
+ */
+static bool add_auth(gikev2_kd_t *kd, gikev2_policy_t *policy,
+					 gdoi_kek_t *kek, gikev2_err_t *err)
+{
+	gikev2_key_bag_t *bag;
+	chunk_t spki;
+
+	if (!kek->auth_key)
+	{
+		policy->gcauth = (gikev2_transform_t){
+			.present = TRUE,
+			.id = GIKEV2_GCAUTH_IMPLICIT,
+		};
+		return TRUE;
+	}
+	policy->gcauth = (gikev2_transform_t){
+		.present = TRUE,
+		.id = GIKEV2_GCAUTH_DIGITAL_SIGNATURE,
+	};
+	if (!kek->auth_scheme ||
+		!signature_params_build(kek->auth_scheme, &policy->gcauth.sig_alg))
+	{
+		gikev2_err_set(err, "no AlgorithmIdentifier for the KEK's signature "
+					   "scheme %N%s", signature_scheme_names,
+					   kek->auth_scheme ? kek->auth_scheme->scheme : SIGN_UNKNOWN,
+					   kek->auth_scheme &&
+					   kek->auth_scheme->scheme == SIGN_RSA_EMSA_PSS ?
+					   " (RSA-PSS needs a fixed salt length)" : "");
+		return FALSE;
+	}
+	if (!kek->auth_key->get_encoding(kek->auth_key, PUBKEY_SPKI_ASN1_DER,
+									 &spki))
+	{
+		gikev2_err_set(err, "encoding the KEK's %N authentication key failed",
+					   key_type_names, kek->auth_key->get_type(kek->auth_key));
+		return FALSE;
+	}
+	bag = gikev2_key_bag_create_member();
+	bag->auth_key = spki;
+	kd->add_bag(kd, bag);
+	return TRUE;
+}
+
 /*
  * Described in header
  */
@@ -48,7 +96,7 @@ bool gikev2_registration_encode(linked_list_t *teks, gdoi_kek_t *kek,
 								chunk_t *kd_body, gikev2_err_t *err)
 {
 	enumerator_t *enumerator;
-	gikev2_policy_t *policy;
+	gikev2_policy_t *policy, *kek_policy = NULL;
 	gikev2_gsa_t *gsa;
 	gikev2_kd_t *kd;
 	gdoi_tek_t *tek;
@@ -79,13 +127,10 @@ bool gikev2_registration_encode(linked_list_t *teks, gdoi_kek_t *kek,
 			.present = TRUE,
 			.id = kek->kwa,
 		};
-		policy->gcauth = (gikev2_transform_t){
-			.present = TRUE,
-			.id = GIKEV2_GCAUTH_IMPLICIT,
-		};
 		policy->has_lifetime = TRUE;
 		policy->lifetime = kek->get_remaining(kek, now);
 		gsa->add_policy(gsa, policy);
+		kek_policy = policy;
 		ok = add_bag(kd, GIKEV2_PROTO_GIKE_UPDATE,
 					 chunk_create(kek->spi, sizeof(kek->spi)), kwa, kwk,
 					 kek->keymat, err);
@@ -121,6 +166,13 @@ bool gikev2_registration_encode(linked_list_t *teks, gdoi_kek_t *kek,
 					 kwk, tek->keymat, err);
 	}
 	enumerator->destroy(enumerator);
+	/* the authentication method is announced at registration only
+	 * (RFC 9838 4.4.2.1.1); a rekey has no member key bag */
+	if (ok && kek_policy && (exchange == GIKEV2_GSA_AUTH ||
+							 exchange == GIKEV2_GSA_REGISTRATION))
+	{
+		ok = add_auth(kd, kek_policy, kek, err);
+	}
 
 	*gsa_body = *kd_body = chunk_empty;
 	if (ok && gsa->encode(gsa, exchange, gsa_body, err) &&
@@ -187,6 +239,90 @@ static uint16_t integ_alg(gikev2_policy_t *policy)
 		return AUTH_UNDEFINED;
 	}
 	return policy->integ.id;
+}
+
+/**
+ * Set the authentication key and scheme of the GCAUTH transform and the
+ * AUTH_KEY attribute on a KEK received at registration
+ */
+static bool decode_auth(gikev2_gsa_t *gsa, gikev2_kd_t *kd, gdoi_kek_t *kek,
+						gikev2_err_t *err)
+{
+	signature_params_t scheme = {};
+	gikev2_policy_t *policy;
+	gikev2_key_bag_t *bag;
+	chunk_t auth_key = chunk_empty;
+	public_key_t *key;
+	key_type_t type;
+
+	policy = gsa->get_kek(gsa);
+	bag = kd->get_member_bag(kd);
+	if (bag)
+	{
+		auth_key = bag->auth_key;
+	}
+	if (!kek)
+	{
+		if (auth_key.len)
+		{
+			gikev2_err_set(err, "KD AUTH_KEY without a KEK policy");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	/* no GCAUTH transform: implicit */
+	if (!policy->gcauth.present ||
+		policy->gcauth.id == GIKEV2_GCAUTH_IMPLICIT)
+	{
+		if (auth_key.len)
+		{
+			gikev2_err_set(err, "KD AUTH_KEY with implicit authentication");
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (policy->gcauth.id != GIKEV2_GCAUTH_DIGITAL_SIGNATURE)
+	{
+		gikev2_err_set(err, "GSA GCAUTH transform %N not supported",
+					   gikev2_gcauth_names, policy->gcauth.id);
+		return FALSE;
+	}
+	if (!auth_key.len)
+	{
+		gikev2_err_set(err, "KD misses the AUTH_KEY of GCAUTH "
+					   "DIGITAL_SIGNATURE");
+		return FALSE;
+	}
+	if (!signature_params_parse(policy->gcauth.sig_alg, 0, &scheme))
+	{
+		gikev2_err_set(err, "GSA GCAUTH Signature Algorithm Identifier not "
+					   "supported");
+		return FALSE;
+	}
+	key = lib->creds->create(lib->creds, CRED_PUBLIC_KEY, KEY_ANY,
+							 BUILD_BLOB_ASN1_DER, auth_key, BUILD_END);
+	if (!key)
+	{
+		gikev2_err_set(err, "KD AUTH_KEY is not a supported "
+					   "SubjectPublicKeyInfo");
+		signature_params_clear(&scheme);
+		return FALSE;
+	}
+	type = key_type_from_signature_scheme(scheme.scheme);
+	if (key->get_type(key) != type)
+	{
+		gikev2_err_set(err, "KD AUTH_KEY is an %N key, the signature scheme "
+					   "%N needs %N", key_type_names, key->get_type(key),
+					   signature_scheme_names, scheme.scheme, key_type_names,
+					   type);
+		key->destroy(key);
+		signature_params_clear(&scheme);
+		return FALSE;
+	}
+	kek->set_auth(kek, key, &scheme);
+	key->destroy(key);
+	signature_params_clear(&scheme);
+	return TRUE;
 }
 
 /*
@@ -264,6 +400,7 @@ bool gikev2_registration_decode(chunk_t gsa_body, chunk_t kd_body,
 		}
 	}
 	enumerator->destroy(enumerator);
+	ok = ok && decode_auth(gsa, kd, kek, err);
 	gsa->destroy(gsa);
 	kd->destroy(kd);
 	if (!ok)
