@@ -23,6 +23,7 @@
 #define MAX_CERTREQ 20
 #define MAX_VID 20
 #define MAX_UNKNOWN 5
+#define MAX_DELETE 20
 
 /**
  * GSA_AUTH from the member: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, IDg,
@@ -136,6 +137,49 @@ static payload_order_t gsa_registration_r_order[] = {
 };
 
 /**
+ * GSA_INBAND_REKEY from the key server: GSA, KD, [N] or D, [N] (RFC 9838
+ * 2.4.2, 2.4.3), over the registration IKE SA
+ */
+static payload_rule_t gsa_inband_rekey_i_rules[] = {
+/*	payload type					min	max				encr	suff */
+	{PLV2_FRAGMENT,					0,	1,				TRUE,	TRUE},
+	{PLV2_GSA,						0,	1,				TRUE,	FALSE},
+	{PLV2_KD,						0,	1,				TRUE,	FALSE},
+	{PLV2_DELETE,					0,	MAX_DELETE,		TRUE,	FALSE},
+	{PLV2_NOTIFY,					0,	MAX_NOTIFY,		TRUE,	FALSE},
+	{PLV2_VENDOR_ID,				0,	MAX_VID,		TRUE,	FALSE},
+	{PL_UNKNOWN,					0,	MAX_UNKNOWN,	TRUE,	FALSE},
+};
+
+static payload_order_t gsa_inband_rekey_i_order[] = {
+/*	payload type					notify type */
+	{PLV2_GSA,						0},
+	{PLV2_KD,						0},
+	{PLV2_DELETE,					0},
+	{PLV2_NOTIFY,					0},
+	{PLV2_VENDOR_ID,				0},
+	{PLV2_FRAGMENT,					0},
+};
+
+/**
+ * GSA_INBAND_REKEY from the member: empty, or N on errors
+ */
+static payload_rule_t gsa_inband_rekey_r_rules[] = {
+/*	payload type					min	max				encr	suff */
+	{PLV2_FRAGMENT,					0,	1,				TRUE,	TRUE},
+	{PLV2_NOTIFY,					0,	MAX_NOTIFY,		TRUE,	FALSE},
+	{PLV2_VENDOR_ID,				0,	MAX_VID,		TRUE,	FALSE},
+	{PL_UNKNOWN,					0,	MAX_UNKNOWN,	TRUE,	FALSE},
+};
+
+static payload_order_t gsa_inband_rekey_r_order[] = {
+/*	payload type					notify type */
+	{PLV2_NOTIFY,					0},
+	{PLV2_VENDOR_ID,				0},
+	{PLV2_FRAGMENT,					0},
+};
+
+/**
  * The rules, registered as one array
  */
 static message_rule_t rules[] = {
@@ -154,6 +198,14 @@ static message_rule_t rules[] = {
 	{(exchange_type_t)GIKEV2_GSA_REGISTRATION, FALSE, TRUE,
 		countof(gsa_registration_r_rules), gsa_registration_r_rules,
 		countof(gsa_registration_r_order), gsa_registration_r_order,
+	},
+	{(exchange_type_t)GIKEV2_GSA_INBAND_REKEY, TRUE, TRUE,
+		countof(gsa_inband_rekey_i_rules), gsa_inband_rekey_i_rules,
+		countof(gsa_inband_rekey_i_order), gsa_inband_rekey_i_order,
+	},
+	{(exchange_type_t)GIKEV2_GSA_INBAND_REKEY, FALSE, TRUE,
+		countof(gsa_inband_rekey_r_rules), gsa_inband_rekey_r_rules,
+		countof(gsa_inband_rekey_r_order), gsa_inband_rekey_r_order,
 	},
 };
 

@@ -16,9 +16,15 @@
  * @defgroup gikev2_rules gikev2_rules
  * @{ @ingroup libgdoi
  *
- * Message rules of the G-IKEv2 exchanges GSA_AUTH (39) and
- * GSA_REGISTRATION (40), RFC 9838 2.3, registered with charon's message
- * rule registry so that it can generate and parse them.
+ * Message rules of the G-IKEv2 exchanges GSA_AUTH (39), GSA_REGISTRATION
+ * (40), RFC 9838 2.3, and GSA_INBAND_REKEY (42), 2.4.2, registered with
+ * charon's message rule registry so that it can generate and parse them.
+ * GSA_REKEY (41) is no IKE SA exchange: gikev2_rekey.h builds and opens it.
+ *
+ * GSA_INBAND_REKEY is initiated by the key server over the member's IKE SA:
+ * the request carries GSA, KD, Delete and Notify payloads (each optional
+ * here, the tasks check what they need), the response Notify payloads or
+ * nothing.
  *
  * GSA_AUTH runs on charon's IKE_AUTH tasks: a listener gives outgoing
  * IKE_AUTH messages of a registration the GSA_AUTH type and incoming
