@@ -117,10 +117,12 @@ static chunk_t test_decrypt(gdoi_kek_t *kek, chunk_t datagram)
 
 /**
  * Encrypt P as SK payload after a header (the first 32 octets of hdr; its
- * lengths are set here), with pad_len octets of padding (0 for the least)
+ * lengths are set here, the first inner payload type if first >= 0), with
+ * pad_len octets of padding (0 for the least) and a Pad Length of
+ * pad_value (-1 for the right one)
  */
-static chunk_t test_encrypt(gdoi_kek_t *kek, chunk_t hdr, chunk_t plain,
-							size_t pad_len)
+static chunk_t test_seal(gdoi_kek_t *kek, chunk_t hdr, int first,
+						 chunk_t plain, size_t pad_len, int pad_value)
 {
 	chunk_t out, iv, crypt;
 	aead_t *aead;
@@ -138,16 +140,29 @@ static chunk_t test_encrypt(gdoi_kek_t *kek, chunk_t hdr, chunk_t plain,
 	memcpy(out.ptr, hdr.ptr, 32);
 	htoun32(out.ptr + 24, out.len);
 	htoun16(out.ptr + 30, out.len - 28);
+	if (first >= 0)
+	{
+		out.ptr[28] = first;
+	}
 	iv.ptr = out.ptr + 32;
 	memset(iv.ptr, 0x5a, iv.len);
 	crypt = chunk_create(iv.ptr + iv.len, plain.len + pad_len);
 	memcpy(crypt.ptr, plain.ptr, plain.len);
 	memset(crypt.ptr + plain.len, 0, pad_len);
-	crypt.ptr[crypt.len - 1] = pad_len - 1;
+	crypt.ptr[crypt.len - 1] = pad_value >= 0 ? pad_value : pad_len - 1;
 	ck_assert(aead->encrypt(aead, crypt, chunk_create(out.ptr, 32), iv,
 							NULL));
 	aead->destroy(aead);
 	return out;
+}
+
+/**
+ * Encrypt P after the header of a datagram
+ */
+static chunk_t test_encrypt(gdoi_kek_t *kek, chunk_t hdr, chunk_t plain,
+							size_t pad_len)
+{
+	return test_seal(kek, hdr, -1, plain, pad_len, -1);
 }
 
 /**
@@ -550,6 +565,306 @@ START_TEST(test_signature_refused)
 }
 END_TEST
 
+/**
+ * A copy of a datagram with a one octet field set
+ */
+static chunk_t with_octet(chunk_t datagram, size_t off, uint8_t value)
+{
+	chunk_t copy = chunk_clone(datagram);
+
+	copy.ptr[off] = value;
+	return copy;
+}
+
+/**
+ * A copy of a datagram cut to len octets, its IKE and SK lengths adjusted
+ * if consistent is set
+ */
+static chunk_t truncated(chunk_t datagram, size_t len, bool consistent)
+{
+	chunk_t copy = chunk_clone(chunk_create(datagram.ptr, len));
+
+	if (consistent)
+	{
+		htoun32(copy.ptr + 24, len);
+		htoun16(copy.ptr + 30, len - 28);
+	}
+	return copy;
+}
+
+START_TEST(test_header_refused)
+{
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek;
+	chunk_t datagram, bad, big;
+	size_t cuts[] = { 0, 1, 16, 27, 28, 31 }, iv_icv;
+	uint8_t flags[] = { 0x00, 0x28, 0x18, 0x09, 0x20 | 0x10, 0x80 };
+	int i;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert(gikev2_rekey_build(kek, 9, gsa_body, kd_body, NULL, 0, NULL,
+								 &datagram, &err));
+	assert_open(datagram, kek, GIKEV2_REKEY_OK);
+
+	/* truncated: shorter than the headers, or than the IKE Length says */
+	for (i = 0; i < countof(cuts); i++)
+	{
+		bad = truncated(datagram, cuts[i], FALSE);
+		assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+		chunk_free(&bad);
+	}
+	for (i = 1; i < 16; i++)
+	{
+		bad = truncated(datagram, datagram.len - i, FALSE);
+		assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+		chunk_free(&bad);
+	}
+	/* truncated with consistent lengths: too short for IV and ICV, not a
+	 * whole number of blocks (CBC), or the ICV does not match */
+	iv_icv = _i ? 16 + 16 : 8 + 16;
+	bad = truncated(datagram, 32, TRUE);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	bad = truncated(datagram, 32 + iv_icv, TRUE);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	bad = truncated(datagram, datagram.len - 1, TRUE);
+	assert_open(bad, kek, _i ? GIKEV2_REKEY_MALFORMED : GIKEV2_REKEY_DECRYPT);
+	chunk_free(&bad);
+	bad = truncated(datagram, datagram.len - 16, TRUE);
+	assert_open(bad, kek, GIKEV2_REKEY_DECRYPT);
+	chunk_free(&bad);
+
+	/* lengths that do not fit */
+	bad = chunk_clone(datagram);
+	htoun32(bad.ptr + 24, datagram.len + 1);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	htoun32(bad.ptr + 24, datagram.len - 1);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	htoun32(bad.ptr + 24, datagram.len);
+	htoun16(bad.ptr + 30, datagram.len - 27);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	htoun16(bad.ptr + 30, datagram.len - 29);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	/* trailing data */
+	bad = chunk_cat("cc", datagram, chunk_from_chars(0x00));
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+
+	/* version, exchange, flags, first payload */
+	bad = with_octet(datagram, 17, 0x10);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	bad = with_octet(datagram, 17, 0x21);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	bad = with_octet(datagram, 18, GIKEV2_GSA_REGISTRATION);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	bad = with_octet(datagram, 18, GIKEV2_GSA_INBAND_REKEY);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	for (i = 0; i < countof(flags); i++)
+	{
+		bad = with_octet(datagram, 19, flags[i]);
+		assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+		chunk_free(&bad);
+	}
+	bad = with_octet(datagram, 16, 41);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+
+	/* oversize: refused before anything else, the limit itself is not */
+	big = chunk_alloc(GIKEV2_REKEY_MAX_LEN + 1);
+	memset(big.ptr, 0, big.len);
+	memcpy(big.ptr, datagram.ptr, 32);
+	htoun32(big.ptr + 24, big.len);
+	htoun16(big.ptr + 30, big.len - 28);
+	assert_open(big, kek, GIKEV2_REKEY_OVERSIZE);
+	big.len--;
+	htoun32(big.ptr + 24, big.len);
+	htoun16(big.ptr + 30, big.len - 28);
+	assert_open(big, kek, GIKEV2_REKEY_DECRYPT);
+	chunk_free(&big);
+	big = chunk_alloc(GIKEV2_REKEY_MAX_LEN);
+	memset(big.ptr, 0, big.len);
+	ck_assert(!gikev2_rekey_build(kek, 9, big, kd_body, NULL, 0, NULL, &bad,
+								  &err));
+	ck_assert(strstr(err.msg, "exceeds"));
+	chunk_free(&big);
+
+	chunk_free(&datagram);
+	kek->destroy(kek);
+}
+END_TEST
+
+START_TEST(test_decrypt_refused)
+{
+	gikev2_rekey_reject_t expected;
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek, *other, *same_spi;
+	chunk_t datagram, bad;
+	int i, bit;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert(gikev2_rekey_build(kek, 9, gsa_body, kd_body, NULL, 0, NULL,
+								 &datagram, &err));
+	/* a flipped bit anywhere is refused: the SPI names another KEK, the
+	 * header fields checked before the ICV are malformed, everything else
+	 * (Message ID, SK header, IV, ciphertext, ICV) fails the ICV */
+	for (i = 0; i < datagram.len; i++)
+	{
+		if (i < 16)
+		{
+			expected = GIKEV2_REKEY_UNKNOWN_SPI;
+		}
+		else if ((i >= 16 && i < 20) || (i >= 24 && i < 28) ||
+				 i == 30 || i == 31)
+		{
+			expected = GIKEV2_REKEY_MALFORMED;
+		}
+		else
+		{
+			expected = GIKEV2_REKEY_DECRYPT;
+		}
+		for (bit = 0; bit < 8; bit += 7)
+		{
+			bad = with_octet(datagram, i, datagram.ptr[i] ^ (1 << bit));
+			assert_open(bad, kek, expected);
+			chunk_free(&bad);
+		}
+	}
+	/* the last octet is the ICV's */
+	bad = with_octet(datagram, datagram.len - 1,
+					 datagram.ptr[datagram.len - 1] ^ 0x80);
+	assert_open(bad, kek, GIKEV2_REKEY_DECRYPT);
+	chunk_free(&bad);
+
+	/* another KEK, and its keys under the same SPI */
+	other = kek_generate(proposals[_i]);
+	assert_open(datagram, other, GIKEV2_REKEY_UNKNOWN_SPI);
+	same_spi = gdoi_kek_create(chunk_create(kek->spi, sizeof(kek->spi)),
+							other->encr_alg, other->encr_keylen,
+							other->integ_alg, other->kwa, other->kwk_size,
+							other->keymat, other->src, other->dst,
+							other->lifetime);
+	assert_open(datagram, same_spi, GIKEV2_REKEY_DECRYPT);
+	same_spi->destroy(same_spi);
+	other->destroy(other);
+
+	chunk_free(&datagram);
+	kek->destroy(kek);
+}
+END_TEST
+
+/**
+ * Inner payloads that are refused as malformed, once decrypted
+ */
+static struct {
+	/** first payload type */
+	int first;
+	/** P */
+	chunk_t plain;
+	/** text the error must contain */
+	char *err;
+} inner_invalid[] = {
+	{ 0, { NULL, 0 }, "neither GSA and KD nor Delete" },
+	{ 51, chunk_from_chars(0, 0, 0, 5, 0xaa), "neither GSA and KD nor Delete" },
+	{ 52, chunk_from_chars(0, 0, 0, 5, 0xaa), "neither GSA and KD nor Delete" },
+	{ 51, chunk_from_chars(51, 0, 0, 5, 0xaa, 52, 0, 0, 5, 0xbb, 0, 0, 0, 4),
+		"two GSA payloads" },
+	{ 51, chunk_from_chars(52, 0, 0, 5, 0xaa, 40, 0, 0, 5, 0xbb, 0, 0, 0, 4),
+		"payload type 40 not allowed" },
+	{ 51, chunk_from_chars(52, 0, 0, 5, 0xaa, 0, 0, 0, 5, 0xbb, 0x00),
+		"1 octets after the last payload" },
+	{ 51, chunk_from_chars(52, 0, 0, 3, 0xaa, 0, 0, 0, 5, 0xbb),
+		"Payload Length 3 invalid" },
+	{ 51, chunk_from_chars(52, 0, 0, 5, 0xaa, 0, 0, 0, 6, 0xbb),
+		"Payload Length 6 invalid" },
+	{ 51, chunk_from_chars(52, 0, 0, 5, 0xaa, 0, 0, 0),
+		"payload header truncated" },
+	{ 51, chunk_from_chars(52, 0, 0, 5, 0xaa, 42, 0, 0, 5, 0xbb),
+		"payload header truncated" },
+	{ 42, chunk_from_chars(0, 0, 0, 12, 2, 4, 0, 1, 1, 2, 3, 4),
+		"not an ESP Delete with SPI Size 4" },
+	{ 42, chunk_from_chars(0, 0, 0, 12, 3, 8, 0, 1, 1, 2, 3, 4),
+		"not an ESP Delete with SPI Size 4" },
+	{ 42, chunk_from_chars(0, 0, 0, 8, 3, 4, 0, 0),
+		"Num of SPIs 0 does not fit" },
+	{ 42, chunk_from_chars(0, 0, 0, 12, 3, 4, 0, 2, 1, 2, 3, 4),
+		"Num of SPIs 2 does not fit" },
+	{ 42, chunk_from_chars(0, 0, 0, 7, 3, 4, 0),
+		"not an ESP Delete" },
+	{ 42, chunk_from_chars(41, 0, 0, 12, 3, 4, 0, 1, 1, 2, 3, 4,
+						   0, 0, 0, 7, 0, 4, 0),
+		"Notify payload truncated" },
+	{ 42, chunk_from_chars(39, 0, 0, 12, 3, 4, 0, 1, 1, 2, 3, 4,
+						   0, 0, 0, 8, 14, 0, 0, 0),
+		"AUTH payload truncated" },
+	{ 42, chunk_from_chars(39, 0, 0, 12, 3, 4, 0, 1, 1, 2, 3, 4,
+						   0, 0, 0, 10, 14, 0, 0, 0, 2, 0x30),
+		"AUTH payload truncated" },
+	{ 42, chunk_from_chars(39, 0, 0, 12, 3, 4, 0, 1, 1, 2, 3, 4,
+						   41, 0, 0, 10, 14, 0, 0, 0, 1, 0x30,
+						   0, 0, 0, 8, 0, 0, 0, 1),
+		"AUTH payload is not the last one" },
+};
+
+START_TEST(test_inner_refused)
+{
+	gikev2_rekey_reject_t reason;
+	gikev2_rekey_hdr_t hdr;
+	gikev2_err_t err = {};
+	gdoi_kek_t *kek;
+	chunk_t datagram, bad, gsa, kd;
+	int i;
+
+	kek = kek_generate(proposals[_i]);
+	ck_assert(gikev2_rekey_build(kek, 9, gsa_body, kd_body, NULL, 0, NULL,
+								 &datagram, &err));
+	for (i = 0; i < countof(inner_invalid); i++)
+	{
+		bad = test_seal(kek, datagram, inner_invalid[i].first,
+						inner_invalid[i].plain, 0, -1);
+		ck_assert(gikev2_rekey_peek(bad, &hdr, &reason, &err));
+		memset(&err, 0, sizeof(err));
+		ck_assert(!gikev2_rekey_open(bad, kek, &gsa, &kd, NULL, NULL,
+									 &reason, &err));
+		ck_assert_int_eq(reason, GIKEV2_REKEY_MALFORMED);
+		ck_assert_msg(strstr(err.msg, inner_invalid[i].err),
+					  "%d: '%s' misses '%s'", i, err.msg,
+					  inner_invalid[i].err);
+		chunk_free(&bad);
+	}
+	/* a Pad Length longer than the plaintext */
+	bad = test_seal(kek, datagram, 0, chunk_empty, 16, 200);
+	assert_open(bad, kek, GIKEV2_REKEY_MALFORMED);
+	chunk_free(&bad);
+	/* padding may be longer than needed */
+	bad = test_seal(kek, datagram, 42,
+					chunk_from_chars(0, 0, 0, 12, 3, 4, 0, 1, 1, 2, 3, 4),
+					52, -1);
+	assert_open(bad, kek, GIKEV2_REKEY_OK);
+	chunk_free(&bad);
+	/* Notify payloads are skipped */
+	bad = test_seal(kek, datagram, 41,
+					chunk_from_chars(51, 0, 0, 8, 0, 0, 0x40, 0x2d,
+									 52, 0, 0, 5, 0xaa, 0, 0, 0, 5, 0xbb),
+					0, -1);
+	ck_assert(gikev2_rekey_open(bad, kek, &gsa, &kd, NULL, NULL, &reason,
+								&err));
+	ck_assert_chunk_eq(gsa, chunk_from_chars(0xaa));
+	ck_assert_chunk_eq(kd, chunk_from_chars(0xbb));
+	chunk_free(&gsa);
+	chunk_clear(&kd);
+	chunk_free(&bad);
+
+	chunk_free(&datagram);
+	kek->destroy(kek);
+}
+END_TEST
+
 Suite *gikev2_rekey_suite_create()
 {
 	Suite *s;
@@ -561,6 +876,12 @@ Suite *gikev2_rekey_suite_create()
 	tcase_add_loop_test(tc, test_round_trip, 0, countof(proposals));
 	tcase_add_loop_test(tc, test_delete_only, 0, countof(proposals));
 	tcase_add_loop_test(tc, test_ack, 0, countof(proposals));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refused");
+	tcase_add_loop_test(tc, test_header_refused, 0, countof(proposals));
+	tcase_add_loop_test(tc, test_decrypt_refused, 0, countof(proposals));
+	tcase_add_loop_test(tc, test_inner_refused, 0, countof(proposals));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("signatures");
