@@ -1017,6 +1017,22 @@ START_TEST(test_vectors)
 }
 END_TEST
 
+START_TEST(test_reject_names)
+{
+	char *names[] = { "ok", "malformed", "oversize", "unknown-spi", "replay",
+					  "decrypt", "signature", "policy" };
+	int i;
+
+	ck_assert_int_eq(countof(names), GIKEV2_REKEY_REJECT_MAX);
+	for (i = 0; i < GIKEV2_REKEY_REJECT_MAX; i++)
+	{
+		ck_assert_str_eq(enum_to_name(gikev2_rekey_reject_names, i), names[i]);
+	}
+	ck_assert(!enum_to_name(gikev2_rekey_reject_names,
+							GIKEV2_REKEY_REJECT_MAX));
+}
+END_TEST
+
 Suite *gikev2_rekey_suite_create()
 {
 	Suite *s;
@@ -1029,6 +1045,7 @@ Suite *gikev2_rekey_suite_create()
 	tcase_add_loop_test(tc, test_delete_only, 0, countof(proposals));
 	tcase_add_loop_test(tc, test_ack, 0, countof(proposals));
 	tcase_add_test(tc, test_vectors);
+	tcase_add_test(tc, test_reject_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refused");
