@@ -18,6 +18,7 @@
 #include <gdoi_settings.h>
 
 #include "gdoi_gm_groups.h"
+#include "gdoi_gm_load.h"
 #include "gdoi_gm_registrar.h"
 
 #include <gikev2_rules.h>
@@ -65,6 +66,11 @@ struct private_gdoi_gm_plugin_t {
 	 * Registrar of the groups
 	 */
 	gdoi_gm_registrar_t *registrar;
+
+	/**
+	 * Load mode for benchmarks, NULL if not enabled
+	 */
+	gdoi_gm_load_t *load;
 };
 
 /**
@@ -105,11 +111,22 @@ static bool load_options(gm_options_t *current)
 static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 					  plugin_feature_t *feature, bool reg, void *cb_data)
 {
+	bool ok;
+
 	if (reg)
 	{
 		if (!load_options(&this->options))
 		{
 			return FALSE;
+		}
+		this->load = gdoi_gm_load_create(&ok);
+		if (!ok)
+		{
+			return FALSE;
+		}
+		if (this->load)
+		{
+			charon->bus->add_listener(charon->bus, &this->load->listener);
 		}
 		this->registrar = gdoi_gm_registrar_create();
 		this->groups = gdoi_gm_groups_create(this->registrar,
@@ -130,6 +147,12 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 		gikev2_rules_unregister();
 		this->registrar->destroy(this->registrar);
 		this->registrar = NULL;
+	}
+	if (this->load)
+	{
+		charon->bus->remove_listener(charon->bus, &this->load->listener);
+		this->load->destroy(this->load);
+		this->load = NULL;
 	}
 	return TRUE;
 }
