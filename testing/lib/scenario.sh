@@ -237,12 +237,19 @@ h_scenario_main() {
 	# the effective scenario: INHERIT's hosts/ and *.dat, overlaid by ours
 	src=$H_RUNDIR/scenario
 	mkdir -p "$src"
-	if [ -n "$INHERIT" ]; then
-		base=$dir/$INHERIT
-		[ -f "$base/test.conf" ] || h_fail_now "test.conf: INHERIT=$INHERIT is no scenario"
+	# INHERIT chains are followed, the farthest base first (at most 5)
+	local chain=() base=$dir next=$INHERIT
+	while [ -n "$next" ]; do
+		base=$(cd "$base/$next" 2>/dev/null && pwd) && [ -f "$base/test.conf" ] ||
+			h_fail_now "test.conf: INHERIT=$next is no scenario"
+		[ ${#chain[@]} -lt 5 ] || h_fail_now "test.conf: INHERIT chain too long"
+		chain=("$base" "${chain[@]}")
+		next=$(INHERIT=; . "$base/test.conf" >/dev/null 2>&1; echo "$INHERIT")
+	done
+	for base in "${chain[@]}"; do
 		[ -d "$base/hosts" ] && cp -r "$base/hosts" "$src/"
 		cp "$base"/*.dat "$src/" 2>/dev/null
-	fi
+	done
 	cp -r "$dir/." "$src/" || h_fail_now "cannot copy $dir"
 
 	[ -x "$H_CHARON" ] || h_fail_now "charon not found at $H_CHARON (build the project or set GDOI_PREFIX)"
