@@ -104,6 +104,11 @@ struct private_gdoi_gm_group_t {
 	gdoi_gm_registrar_t *registrar;
 
 	/**
+	 * TEK switch-over margin, seconds
+	 */
+	uint32_t tek_switch;
+
+	/**
 	 * Lock for everything above
 	 */
 	mutex_t *lock;
@@ -546,7 +551,7 @@ METHOD(gdoi_gm_group_t, registered, bool,
 		local->set_port(local, 0);
 		peers = create_peers(this->cfg);
 		this->installer = gdoi_gm_installer_create(this->cfg->name, local,
-												   peers);
+												   peers, this->tek_switch);
 		peers->destroy_function(peers, free);
 		local->destroy(local);
 	}
@@ -661,6 +666,7 @@ METHOD(gdoi_gm_group_t, destroy, void,
 gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 									  u_int tries, uint32_t backoff,
 									  uint32_t backoff_max,
+									  uint32_t tek_switch,
 									  gdoi_gm_registrar_t *registrar)
 {
 	private_gdoi_gm_group_t *this;
@@ -694,6 +700,7 @@ gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 										  backoff_max),
 		.teks = linked_list_create(),
 		.registrar = registrar,
+		.tek_switch = tek_switch,
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.ref = 1,
 	);

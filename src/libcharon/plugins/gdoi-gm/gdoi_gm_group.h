@@ -133,12 +133,14 @@ struct gdoi_gm_group_t {
  * @param options_tries	registration attempts per key server
  * @param backoff		first backoff after a failed pass, seconds
  * @param backoff_max	cap of the backoff, seconds
+ * @param tek_switch	TEK switch-over margin, seconds
  * @param registrar		registrar that tracks the registration IKE_SAs
  * @return				group
  */
 gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 									  u_int options_tries, uint32_t backoff,
 									  uint32_t backoff_max,
+									  uint32_t tek_switch,
 									  gdoi_gm_registrar_t *registrar);
 
 #endif /** GDOI_GM_GROUP_H_ @}*/

@@ -51,6 +51,11 @@ struct private_gdoi_gm_groups_t {
 	u_int tries;
 	uint32_t backoff;
 	uint32_t backoff_max;
+
+	/**
+	 * TEK switch-over margin
+	 */
+	uint32_t tek_switch;
 };
 
 /**
@@ -93,7 +98,8 @@ METHOD(gdoi_role_handler_t, load, bool,
 	INIT(entry,
 		.name = strdup(cfg->name),
 		.group = gdoi_gm_group_create(cfg, this->tries, this->backoff,
-									  this->backoff_max, this->registrar),
+									  this->backoff_max, this->tek_switch,
+									  this->registrar),
 	);
 	this->groups->put(this->groups, entry->name, entry);
 	this->lock->unlock(this->lock);
@@ -189,7 +195,8 @@ METHOD(gdoi_gm_groups_t, destroy, void,
  */
 gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 										u_int tries, uint32_t backoff,
-										uint32_t backoff_max)
+										uint32_t backoff_max,
+										uint32_t tek_switch)
 {
 	private_gdoi_gm_groups_t *this;
 
@@ -210,6 +217,7 @@ gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 		.tries = tries,
 		.backoff = backoff,
 		.backoff_max = backoff_max,
+		.tek_switch = tek_switch,
 	);
 
 	return &this->public;

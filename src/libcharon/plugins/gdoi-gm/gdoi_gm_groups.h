@@ -55,10 +55,16 @@ struct gdoi_gm_groups_t {
 /**
  * Create an empty registry of joined groups.
  *
- * @return			registry
+ * @param registrar		registrar of the registration IKE_SAs
+ * @param tries			registration attempts per key server
+ * @param backoff		first backoff after a failed pass, seconds
+ * @param backoff_max	cap of the backoff, seconds
+ * @param tek_switch	TEK switch-over margin, seconds
+ * @return				registry
  */
 gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 										u_int tries, uint32_t backoff,
-										uint32_t backoff_max);
+										uint32_t backoff_max,
+										uint32_t tek_switch);
 
 #endif /** GDOI_GM_GROUPS_H_ @}*/

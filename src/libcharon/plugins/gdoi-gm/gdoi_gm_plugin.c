@@ -40,6 +40,9 @@ struct gm_options_t {
 
 	/** cap of the doubling wait */
 	uint32_t backoff_max;
+
+	/** seconds before the sending TEK expires that traffic moves on */
+	uint32_t tek_switch;
 };
 
 /**
@@ -82,11 +85,13 @@ static bool load_options(gm_options_t *current)
 		.ks_tries = 1,
 		.backoff = GDOI_BACKOFF_BASE,
 		.backoff_max = GDOI_BACKOFF_MAX,
+		.tek_switch = GDOI_TEK_SWITCH_MARGIN,
 	};
 	gdoi_option_t options[] = {
 		{ "ks_tries", GDOI_OPT_UINT, &new.ks_tries, 1, 100 },
 		{ "backoff", GDOI_OPT_TIME, &new.backoff, 1, 86400 },
 		{ "backoff_max", GDOI_OPT_TIME, &new.backoff_max, 1, 86400 },
+		{ "tek_switch", GDOI_OPT_TIME, &new.tek_switch, 0, 3600 },
 	};
 
 	if (!gdoi_settings_load(lib->ns, "gdoi-gm", options, countof(options)))
@@ -101,7 +106,8 @@ static bool load_options(gm_options_t *current)
 	}
 	*current = new;
 	DBG2(DBG_CFG, "gdoi-gm: %u registration attempt(s) per key server, "
-		 "backoff %us up to %us", new.ks_tries, new.backoff, new.backoff_max);
+		 "backoff %us up to %us, TEK switch-over %us before expiry",
+		 new.ks_tries, new.backoff, new.backoff_max, new.tek_switch);
 	return TRUE;
 }
 
@@ -132,7 +138,8 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 		this->groups = gdoi_gm_groups_create(this->registrar,
 								this->options.ks_tries,
 								this->options.backoff,
-								this->options.backoff_max);
+								this->options.backoff_max,
+								this->options.tek_switch);
 		gikev2_rules_register();
 		charon->bus->add_listener(charon->bus, &this->registrar->listener);
 		gdoi_vici_register(GDOI_ROLE_MEMBER, &this->groups->handler);
