@@ -1311,9 +1311,12 @@ METHOD(gdoi_gm_installer_t, create_rollover_enumerator, enumerator_t*,
 		if (slot->out)
 		{
 			rollover->current = slot->out->tek->spi;
+			/* what takes over when the sending TEK reaches the margin */
 			at = max(now, switch_at(this, slot->out->tek));
+			slot->out->removing = TRUE;
 			next = select_out(this, slot, at);
-			if (next && next != slot->out)
+			slot->out->removing = FALSE;
+			if (next)
 			{
 				rollover->next = next->tek->spi;
 				rollover->switch_in = at - now;
