@@ -309,6 +309,9 @@ static void manage_commands(vici_dispatcher_t *dispatcher, registry_t *this,
 		"list-group",
 		GDOI_VICI_MEMBER_REGISTERED,
 		GDOI_VICI_MEMBER_REFUSED,
+		GDOI_VICI_REKEY_RECEIVED,
+		GDOI_VICI_REKEY_REJECTED,
+		GDOI_VICI_REREGISTER,
 	};
 	int i;
 

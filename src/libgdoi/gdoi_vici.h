@@ -35,7 +35,8 @@
  *       raises one list-group event per group before the reply:
  *       list-group { <name> = { id, role, connection, <role view> } }
  *
- * The events group-member-registered and group-member-refused are
+ * The events group-member-registered, group-member-refused,
+ * group-rekey-received, group-rekey-rejected and group-reregister are
  * registered for the role plugins to raise with gdoi_vici_raise().
  *
  * Handlers are called with the front-end's lock held: they must not call
@@ -56,6 +57,15 @@
 
 /** event raised by the key server when it refused a member */
 #define GDOI_VICI_MEMBER_REFUSED "group-member-refused"
+
+/** event raised by a member when it accepted a rekey */
+#define GDOI_VICI_REKEY_RECEIVED "group-rekey-received"
+
+/** event raised by a member when it refused a rekey */
+#define GDOI_VICI_REKEY_REJECTED "group-rekey-rejected"
+
+/** event raised by a member when it registers again for want of a rekey */
+#define GDOI_VICI_REREGISTER "group-reregister"
 
 typedef struct gdoi_role_handler_t gdoi_role_handler_t;
 
