@@ -23,6 +23,7 @@
 #include <sa/ike_sa.h>
 #include <gdoi_group_cfg.h>
 #include <gikev2_types.h>
+#include <gikev2_rekey.h>
 #include <vici_builder.h>
 
 typedef struct gdoi_gm_group_t gdoi_gm_group_t;
@@ -93,6 +94,66 @@ struct gdoi_gm_group_t {
 					   chunk_t kd, gikev2_exchange_t exchange);
 
 	/**
+	 * Take the keys of a registration: install the TEKs not held yet
+	 * (rollover), retire the TEKs held that the key server no longer hands
+	 * out, take the KEK and plan the re-registration.
+	 *
+	 * @param ks		key server registered with
+	 * @param local		the member's address
+	 * @param teks		TEKs, gdoi_tek_t* (referenced)
+	 * @param kek		KEK with its authentication (referenced), or NULL
+	 * @return			TRUE if every TEK is installed
+	 */
+	bool (*install_keys)(gdoi_gm_group_t *this, host_t *ks, host_t *local,
+						 linked_list_t *teks, gdoi_kek_t *kek);
+
+	/**
+	 * Check whether the group's current or previous KEK has an SPI, to find
+	 * the group of a GSA_REKEY datagram.
+	 *
+	 * @param spi		KEK SPI, GDOI_KEK_SPI_SIZE bytes
+	 * @return			TRUE if the group has a KEK with this SPI
+	 */
+	bool (*has_kek)(gdoi_gm_group_t *this, uint8_t *spi);
+
+	/**
+	 * Process a GSA_REKEY datagram (RFC 9838 2.4.1): header, KEK SPI,
+	 * Message ID, integrity, signature, GSA and KD, in that order; then
+	 * install the new TEKs, take a new KEK, retire deleted TEKs, plan the
+	 * re-registration anew and, for a unicast rekey, send the
+	 * acknowledgement to its source from the address it arrived on.  A
+	 * datagram that is refused is logged and counted and changes nothing.
+	 *
+	 * @param datagram	the datagram
+	 * @param src		source address and port
+	 * @param dst		local address and port it arrived on
+	 * @param unicast	TRUE if it arrived on the IKE socket (acknowledge)
+	 * @return			GIKEV2_REKEY_OK, or why it was refused
+	 */
+	gikev2_rekey_reject_t (*rekey)(gdoi_gm_group_t *this, chunk_t datagram,
+								   host_t *src, host_t *dst, bool unicast);
+
+	/**
+	 * Process a GSA_INBAND_REKEY request (RFC 9838 2.4.2) received over a
+	 * registration IKE_SA, its keys wrapped with the IKE_SA's KWK.
+	 *
+	 * @param ike_sa	the registration IKE_SA
+	 * @param gsa		GSA payload body, chunk_empty if none
+	 * @param kd		KD payload body, chunk_empty if none
+	 * @param del_spis	ESP SPIs of the Delete payloads (network order)
+	 * @param del_count	number of SPIs
+	 * @param only		TRUE if this is the only group registered over the
+	 *					IKE_SA; if FALSE, a request whose keys, traffic and
+	 *					deleted SPIs are none of this group's is left alone
+	 * @return			GIKEV2_REKEY_OK, why it was refused, or
+	 *					GIKEV2_REKEY_UNKNOWN_SPI if it is for another group
+	 */
+	gikev2_rekey_reject_t (*inband_rekey)(gdoi_gm_group_t *this,
+										  ike_sa_t *ike_sa, chunk_t gsa,
+										  chunk_t kd, uint32_t *del_spis,
+										  u_int del_count, bool only);
+
+	/**
 	 * Registering failed or was refused: move on to the next key server.
 	 *
 	 * @param reason	why, for the log
@@ -134,13 +195,28 @@ struct gdoi_gm_group_t {
  * @param backoff		first backoff after a failed pass, seconds
  * @param backoff_max	cap of the backoff, seconds
  * @param tek_switch	TEK switch-over margin, seconds
- * @param registrar		registrar that tracks the registration IKE_SAs
+ * @param delete_delay	seconds until a TEK named in a Delete is removed
+ * @param registrar		registrar that tracks the registration IKE_SAs, NULL
+ *						to start no registration (tests)
  * @return				group
  */
 gdoi_gm_group_t *gdoi_gm_group_create(gdoi_group_cfg_t *cfg,
 									  u_int options_tries, uint32_t backoff,
 									  uint32_t backoff_max,
 									  uint32_t tek_switch,
+									  uint32_t delete_delay,
 									  gdoi_gm_registrar_t *registrar);
+
+/**
+ * Queue the processing of a GSA_REKEY datagram by a group in a job.
+ *
+ * @param group			group (referenced by the job)
+ * @param datagram		datagram (cloned)
+ * @param src			its source address and port (cloned)
+ * @param dst			local address and port it arrived on (cloned)
+ * @param unicast		TRUE if it arrived on the IKE socket (acknowledge)
+ */
+void gdoi_gm_group_queue_rekey(gdoi_gm_group_t *group, chunk_t datagram,
+							   host_t *src, host_t *dst, bool unicast);
 
 #endif /** GDOI_GM_GROUP_H_ @}*/

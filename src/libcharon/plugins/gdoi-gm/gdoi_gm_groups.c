@@ -14,8 +14,15 @@
 
 #include "gdoi_gm_groups.h"
 
+#include <daemon.h>
 #include <collections/hashtable.h>
 #include <threading/rwlock.h>
+
+/**
+ * Seconds until a TEK named in a Delete payload is removed, so that packets
+ * in flight are still received (RFC 9838's DEACTIVATION_TIME_DELAY)
+ */
+#define DELETE_DELAY 5
 
 typedef struct private_gdoi_gm_groups_t private_gdoi_gm_groups_t;
 typedef struct entry_t entry_t;
@@ -99,7 +106,7 @@ METHOD(gdoi_role_handler_t, load, bool,
 		.name = strdup(cfg->name),
 		.group = gdoi_gm_group_create(cfg, this->tries, this->backoff,
 									  this->backoff_max, this->tek_switch,
-									  this->registrar),
+									  DELETE_DELAY, this->registrar),
 	);
 	this->groups->put(this->groups, entry->name, entry);
 	this->lock->unlock(this->lock);
@@ -182,6 +189,63 @@ METHOD(gdoi_gm_groups_t, get_group, gdoi_group_cfg_t*,
 	return cfg;
 }
 
+/**
+ * Log and announce a datagram no group takes
+ */
+static void refuse(host_t *src, gikev2_rekey_reject_t reason, char *detail)
+{
+	vici_builder_t *b;
+
+	DBG1(DBG_IKE, "GDOI_REKEY_FAILURE: GSA_REKEY from %#H refused, %N: %s",
+		 src, gikev2_rekey_reject_names, reason, detail);
+	if (gdoi_vici_has_listeners(GDOI_VICI_REKEY_REJECTED))
+	{
+		b = vici_builder_create();
+		b->add_kv(b, "exchange", "GSA_REKEY");
+		b->add_kv(b, "reason", "%N", gikev2_rekey_reject_names, reason);
+		b->add_kv(b, "source", "%H", src);
+		gdoi_vici_raise(GDOI_VICI_REKEY_REJECTED, b->finalize(b));
+	}
+}
+
+METHOD(gdoi_gm_groups_t, receive, void,
+	private_gdoi_gm_groups_t *this, chunk_t datagram, host_t *src,
+	host_t *dst)
+{
+	enumerator_t *enumerator;
+	gikev2_rekey_reject_t reason;
+	gikev2_rekey_hdr_t hdr;
+	gikev2_err_t err = {};
+	gdoi_gm_group_t *group = NULL;
+	entry_t *entry;
+
+	if (!gikev2_rekey_peek(datagram, &hdr, &reason, &err))
+	{
+		refuse(src, reason, err.msg);
+		return;
+	}
+	this->lock->read_lock(this->lock);
+	enumerator = this->groups->create_enumerator(this->groups);
+	while (!group && enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		if (entry->group->has_kek(entry->group, hdr.spi))
+		{
+			group = entry->group->get_ref(entry->group);
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->lock->unlock(this->lock);
+	if (!group)
+	{
+		snprintf(err.msg, sizeof(err.msg), "no group has a KEK with SPI %+B",
+				 &(chunk_t){hdr.spi, sizeof(hdr.spi)});
+		refuse(src, GIKEV2_REKEY_UNKNOWN_SPI, err.msg);
+		return;
+	}
+	gdoi_gm_group_queue_rekey(group, datagram, src, dst, TRUE);
+	group->destroy(group);
+}
+
 METHOD(gdoi_gm_groups_t, destroy, void,
 	private_gdoi_gm_groups_t *this)
 {
@@ -209,6 +273,7 @@ gdoi_gm_groups_t *gdoi_gm_groups_create(gdoi_gm_registrar_t *registrar,
 				.list = _list,
 			},
 			.get_group = _get_group,
+			.receive = _receive,
 			.destroy = _destroy,
 		},
 		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),

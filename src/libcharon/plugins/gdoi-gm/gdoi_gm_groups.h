@@ -47,6 +47,18 @@ struct gdoi_gm_groups_t {
 	gdoi_group_cfg_t *(*get_group)(gdoi_gm_groups_t *this, char *name);
 
 	/**
+	 * Take a GSA_REKEY datagram that arrived on charon's IKE socket: check
+	 * its header, find the group by KEK SPI and queue its processing (an
+	 * acknowledged unicast rekey); log and announce it if no group takes it.
+	 *
+	 * @param datagram	the datagram
+	 * @param src		its source address and port
+	 * @param dst		local address and port it arrived on
+	 */
+	void (*receive)(gdoi_gm_groups_t *this, chunk_t datagram, host_t *src,
+					host_t *dst);
+
+	/**
 	 * Destroy the registry and release its groups.
 	 */
 	void (*destroy)(gdoi_gm_groups_t *this);

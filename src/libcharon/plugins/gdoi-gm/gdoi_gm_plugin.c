@@ -22,6 +22,7 @@
 #include "gdoi_gm_registrar.h"
 
 #include <gikev2_rules.h>
+#include <gikev2_types.h>
 #include <gdoi_timing.h>
 
 typedef struct private_gdoi_gm_plugin_t private_gdoi_gm_plugin_t;
@@ -112,6 +113,26 @@ static bool load_options(gm_options_t *current)
 }
 
 /**
+ * Claim GSA_REKEY datagrams that arrive on charon's IKE socket (unicast
+ * rekeys, RFC 9838 2.4.1): they have no IKE_SA, their SPIs are a KEK's
+ */
+CALLBACK(receive_message, bool,
+	private_gdoi_gm_plugin_t *this, message_t *message)
+{
+	if (message->get_major_version(message) != IKEV2_MAJOR_VERSION ||
+		message->get_exchange_type(message) !=
+								(exchange_type_t)GIKEV2_GSA_REKEY)
+	{
+		return FALSE;
+	}
+	this->groups->receive(this->groups, message->get_packet_data(message),
+						  message->get_source(message),
+						  message->get_destination(message));
+	message->destroy(message);
+	return TRUE;
+}
+
+/**
  * Register or unregister the group member
  */
 static bool plugin_cb(private_gdoi_gm_plugin_t *this,
@@ -142,10 +163,16 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 								this->options.tek_switch);
 		gikev2_rules_register();
 		charon->bus->add_listener(charon->bus, &this->registrar->listener);
+		charon->receiver->add_message_cb(charon->receiver, receive_message,
+										 this);
 		gdoi_vici_register(GDOI_ROLE_MEMBER, &this->groups->handler);
 		return TRUE;
 	}
 	gdoi_vici_unregister(GDOI_ROLE_MEMBER);
+	if (this->groups)
+	{
+		charon->receiver->del_message_cb(charon->receiver, receive_message);
+	}
 	DESTROY_IF(this->groups);
 	this->groups = NULL;
 	if (this->registrar)
@@ -178,6 +205,7 @@ METHOD(plugin_t, get_features, int,
 			PLUGIN_PROVIDE(CUSTOM, "gdoi-gm"),
 				PLUGIN_DEPENDS(CUSTOM, "vici"),
 				PLUGIN_DEPENDS(CUSTOM, "kernel-ipsec"),
+				PLUGIN_DEPENDS(CUSTOM, "libcharon-receiver"),
 	};
 	*features = f;
 	return countof(f);

@@ -14,3 +14,4 @@
 
 TEST_SUITE(ks_list_suite_create)
 TEST_SUITE(installer_suite_create)
+TEST_SUITE(rekey_suite_create)
