@@ -18,7 +18,9 @@
 #include <collections/hashtable.h>
 #include <threading/mutex.h>
 #include <encoding/payloads/notify_payload.h>
+#include <encoding/payloads/delete_payload.h>
 #include <processing/jobs/callback_job.h>
+#include <sa/task_manager.h>
 #include <gikev2_idg.h>
 #include <gikev2_payload.h>
 
@@ -72,6 +74,9 @@ typedef struct {
 
 	/** whether it is established */
 	bool established;
+
+	/** groups registered over it, gdoi_gm_group_t* (referenced) */
+	linked_list_t *groups;
 } sa_t;
 
 /**
@@ -79,9 +84,28 @@ typedef struct {
  */
 static void sa_destroy(sa_t *sa)
 {
+	DESTROY_OFFSET_IF(sa->groups, offsetof(gdoi_gm_group_t, destroy));
 	free(sa->connection);
 	sa->ks->destroy(sa->ks);
 	free(sa);
+}
+
+/**
+ * Remember that a group registered over an IKE_SA, for GSA_INBAND_REKEY
+ */
+static void add_group(private_gdoi_gm_registrar_t *this, ike_sa_t *ike_sa,
+					  gdoi_gm_group_t *group)
+{
+	sa_t *sa;
+
+	this->lock->lock(this->lock);
+	sa = this->sas->get(this->sas,
+						(void*)(uintptr_t)ike_sa->get_unique_id(ike_sa));
+	if (sa && !sa->groups->find_first(sa->groups, NULL, (void**)&group))
+	{
+		sa->groups->insert_last(sa->groups, group->get_ref(group));
+	}
+	this->lock->unlock(this->lock);
 }
 
 /**
@@ -158,6 +182,7 @@ METHOD(gdoi_gm_registrar_t, track, void,
 		.id = unique_id,
 		.connection = strdup(connection),
 		.ks = ks->clone(ks),
+		.groups = linked_list_create(),
 	);
 	this->lock->lock(this->lock);
 	remove_claim(this, connection, ks);
@@ -427,6 +452,7 @@ METHOD(listener_t, ike_state_change, bool,
 	{
 		entry->group->registered(entry->group, ike_sa, entry->gsa, entry->kd,
 								 GIKEV2_GSA_AUTH);
+		add_group(this, ike_sa, entry->group);
 	}
 	else
 	{
@@ -464,6 +490,9 @@ typedef struct {
 	/** implements task_t */
 	task_t task;
 
+	/** the registrar */
+	private_gdoi_gm_registrar_t *registrar;
+
 	/** the IKE_SA */
 	ike_sa_t *ike_sa;
 
@@ -493,6 +522,7 @@ METHOD(task_t, task_process_i, status_t,
 	{
 		entry->group->registered(entry->group, this->ike_sa, entry->gsa,
 								 entry->kd, GIKEV2_GSA_REGISTRATION);
+		add_group(this->registrar, this->ike_sa, entry->group);
 	}
 	else
 	{
@@ -559,8 +589,201 @@ METHOD(gdoi_gm_registrar_t, create_task, task_t*,
 			.migrate = _task_migrate,
 			.destroy = _task_destroy,
 		},
+		.registrar = this,
 		.ike_sa = ike_sa,
 		.entry = entry,
+	);
+	return &task->task;
+}
+
+/**
+ * Responder task of a GSA_INBAND_REKEY exchange (RFC 9838 2.4.2)
+ */
+typedef struct {
+
+	/** implements task_t */
+	task_t task;
+
+	/** the registrar */
+	private_gdoi_gm_registrar_t *registrar;
+
+	/** the IKE_SA */
+	ike_sa_t *ike_sa;
+
+	/** outcome of the request */
+	gikev2_rekey_reject_t reason;
+} inband_task_t;
+
+/**
+ * The ESP SPIs of the Delete payloads of a message (allocated)
+ */
+static uint32_t *read_deletes(message_t *message, u_int *count)
+{
+	enumerator_t *enumerator, *spis;
+	delete_payload_t *delete;
+	payload_t *payload;
+	uint32_t spi, *deleted = NULL;
+
+	*count = 0;
+	enumerator = message->create_payload_enumerator(message);
+	while (enumerator->enumerate(enumerator, &payload))
+	{
+		if (payload->get_type(payload) != PLV2_DELETE)
+		{
+			continue;
+		}
+		delete = (delete_payload_t*)payload;
+		if (delete->get_protocol_id(delete) != PROTO_ESP)
+		{
+			continue;
+		}
+		spis = delete->create_spi_enumerator(delete);
+		while (spis->enumerate(spis, &spi))
+		{
+			deleted = realloc(deleted, sizeof(spi) * (*count + 1));
+			deleted[(*count)++] = spi;
+		}
+		spis->destroy(spis);
+	}
+	enumerator->destroy(enumerator);
+	return deleted;
+}
+
+METHOD(task_t, inband_process_r, status_t,
+	inband_task_t *this, message_t *message)
+{
+	enumerator_t *enumerator;
+	linked_list_t *groups;
+	gdoi_gm_group_t *group;
+	payload_t *payload;
+	uint32_t *deleted;
+	u_int del_count;
+	sa_t *sa;
+	chunk_t gsa = chunk_empty, kd = chunk_empty, body;
+	gikev2_rekey_reject_t reason;
+	bool only;
+
+	enumerator = message->create_payload_enumerator(message);
+	while (enumerator->enumerate(enumerator, &payload))
+	{
+		if (!gsa.len && gikev2_payload_get_body(payload, GIKEV2_PL_GSA, &body))
+		{
+			gsa = body;
+		}
+		else if (!kd.len &&
+				 gikev2_payload_get_body(payload, GIKEV2_PL_KD, &body))
+		{
+			kd = body;
+		}
+	}
+	enumerator->destroy(enumerator);
+	deleted = read_deletes(message, &del_count);
+
+	groups = linked_list_create();
+	this->registrar->lock->lock(this->registrar->lock);
+	sa = this->registrar->sas->get(this->registrar->sas,
+					(void*)(uintptr_t)this->ike_sa->get_unique_id(this->ike_sa));
+	if (sa)
+	{
+		enumerator = sa->groups->create_enumerator(sa->groups);
+		while (enumerator->enumerate(enumerator, &group))
+		{
+			groups->insert_last(groups, group->get_ref(group));
+		}
+		enumerator->destroy(enumerator);
+	}
+	this->registrar->lock->unlock(this->registrar->lock);
+
+	only = groups->get_count(groups) == 1;
+	this->reason = GIKEV2_REKEY_UNKNOWN_SPI;
+	enumerator = groups->create_enumerator(groups);
+	while (this->reason == GIKEV2_REKEY_UNKNOWN_SPI &&
+		   enumerator->enumerate(enumerator, &group))
+	{
+		reason = group->inband_rekey(group, this->ike_sa, gsa, kd, deleted,
+									 del_count, only);
+		if (reason != GIKEV2_REKEY_UNKNOWN_SPI || only)
+		{
+			this->reason = reason;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (this->reason == GIKEV2_REKEY_UNKNOWN_SPI && !only)
+	{
+		DBG1(DBG_IKE, "GSA_INBAND_REKEY from %H is for none of the %u "
+			 "group(s) registered over IKE_SA %s[%u]",
+			 this->ike_sa->get_other_host(this->ike_sa),
+			 groups->get_count(groups), this->ike_sa->get_name(this->ike_sa),
+			 this->ike_sa->get_unique_id(this->ike_sa));
+	}
+	groups->destroy_offset(groups, offsetof(gdoi_gm_group_t, destroy));
+	free(deleted);
+	return NEED_MORE;
+}
+
+METHOD(task_t, inband_build_r, status_t,
+	inband_task_t *this, message_t *message)
+{
+	if (this->reason != GIKEV2_REKEY_OK)
+	{	/* no acknowledgement of keys we did not take */
+		message->add_notify(message, FALSE, INVALID_SYNTAX, chunk_empty);
+	}
+	return SUCCESS;
+}
+
+METHOD(task_t, inband_get_exchange_type, exchange_type_t,
+	inband_task_t *this)
+{
+	return (exchange_type_t)GIKEV2_GSA_INBAND_REKEY;
+}
+
+METHOD(task_t, inband_migrate, void,
+	inband_task_t *this, ike_sa_t *ike_sa)
+{
+	this->ike_sa = ike_sa;
+}
+
+METHOD(task_t, inband_destroy, void,
+	inband_task_t *this)
+{
+	free(this);
+}
+
+/**
+ * Create the responder task of a GSA_INBAND_REKEY request on one of our
+ * registration IKE_SAs
+ */
+static task_t *create_inband_task(private_gdoi_gm_registrar_t *this,
+								  ike_sa_t *ike_sa, message_t *request)
+{
+	inband_task_t *task;
+	bool ours;
+
+	if (ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
+	{
+		return NULL;
+	}
+	this->lock->lock(this->lock);
+	ours = this->sas->get(this->sas,
+					(void*)(uintptr_t)ike_sa->get_unique_id(ike_sa)) != NULL;
+	this->lock->unlock(this->lock);
+	if (!ours)
+	{
+		return NULL;
+	}
+	INIT(task,
+		.task = {
+			.build = _inband_build_r,
+			.process = _inband_process_r,
+			.get_type = _task_get_type,
+			.get_exchange_type = _inband_get_exchange_type,
+			.migrate = _inband_migrate,
+			.destroy = _inband_destroy,
+		},
+		.registrar = this,
+		.ike_sa = ike_sa,
+		.reason = GIKEV2_REKEY_UNKNOWN_SPI,
 	);
 	return &task->task;
 }
@@ -568,6 +791,9 @@ METHOD(gdoi_gm_registrar_t, create_task, task_t*,
 METHOD(gdoi_gm_registrar_t, destroy, void,
 	private_gdoi_gm_registrar_t *this)
 {
+	task_manager_unregister_responder(
+							(exchange_type_t)GIKEV2_GSA_INBAND_REKEY,
+							(task_manager_responder_t)create_inband_task, this);
 	this->entries->destroy_function(this->entries, (void*)entry_destroy);
 	this->sas->destroy_function(this->sas, (void*)sa_destroy);
 	this->claims->destroy_function(this->claims, (void*)sa_destroy);
@@ -600,5 +826,7 @@ gdoi_gm_registrar_t *gdoi_gm_registrar_create()
 		.claims = linked_list_create(),
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
+	task_manager_register_responder((exchange_type_t)GIKEV2_GSA_INBAND_REKEY,
+							(task_manager_responder_t)create_inband_task, this);
 	return &this->public;
 }
