@@ -15,6 +15,7 @@
 #include "gdoi_gm_plugin.h"
 
 #include <daemon.h>
+#include <encoding/message_rules.h>
 #include <gdoi_settings.h>
 
 #include "gdoi_gm_groups.h"
@@ -113,6 +114,16 @@ static bool load_options(gm_options_t *current)
 }
 
 /**
+ * charon accepts the IKE header of a plugin's exchange type only if message
+ * rules are registered for it.  GSA_REKEY datagrams are claimed after the
+ * header (receive_message()), so these rules never parse a body.
+ */
+static message_rule_t gsa_rekey_rules[] = {
+	{(exchange_type_t)GIKEV2_GSA_REKEY, TRUE, TRUE, 0, NULL, 0, NULL},
+	{(exchange_type_t)GIKEV2_GSA_REKEY, FALSE, TRUE, 0, NULL, 0, NULL},
+};
+
+/**
  * Claim GSA_REKEY datagrams that arrive on charon's IKE socket (unicast
  * rekeys, RFC 9838 2.4.1): they have no IKE_SA, their SPIs are a KEK's
  */
@@ -162,6 +173,7 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 								this->options.backoff_max,
 								this->options.tek_switch);
 		gikev2_rules_register();
+		message_register_rules(gsa_rekey_rules, countof(gsa_rekey_rules));
 		charon->bus->add_listener(charon->bus, &this->registrar->listener);
 		charon->receiver->add_message_cb(charon->receiver, receive_message,
 										 this);
@@ -172,6 +184,7 @@ static bool plugin_cb(private_gdoi_gm_plugin_t *this,
 	if (this->groups)
 	{
 		charon->receiver->del_message_cb(charon->receiver, receive_message);
+		message_unregister_rules(gsa_rekey_rules);
 	}
 	DESTROY_IF(this->groups);
 	this->groups = NULL;
