@@ -1119,16 +1119,18 @@ static void announce_rekey(char *name, char *exchange, host_t *src,
 }
 
 /**
- * Log and announce a refused rekey, without the lock
+ * Log and announce a refused rekey, without the lock; a retransmission of
+ * the rekey accepted last is refused as a replay too, but is no failure
  */
 static void announce_reject(char *name, char *exchange, host_t *src,
-							gikev2_rekey_reject_t reason, char *detail)
+							gikev2_rekey_reject_t reason, char *detail,
+							bool retransmission)
 {
 	vici_builder_t *b;
 
-	DBG1(DBG_IKE, "%s: group '%s': %s from %#H refused, %N: %s",
-		 reason == GIKEV2_REKEY_REPLAY ? "GDOI_REKEY_SEQ_FAILURE"
-									   : "GDOI_REKEY_FAILURE",
+	DBG1(DBG_IKE, "%sgroup '%s': %s from %#H refused, %N: %s",
+		 retransmission ? "" : reason == GIKEV2_REKEY_REPLAY ?
+				"GDOI_REKEY_SEQ_FAILURE: " : "GDOI_REKEY_FAILURE: ",
 		 name, exchange, src, gikev2_rekey_reject_names, reason, detail);
 	if (gdoi_vici_has_listeners(GDOI_VICI_REKEY_REJECTED))
 	{
@@ -1200,7 +1202,7 @@ METHOD(gdoi_gm_group_t, rekey, gikev2_rekey_reject_t,
 	u_int del_count = 0;
 	applied_t applied = {};
 	char name[BUF_LEN], detail[BUF_LEN] = "";
-	bool have_digest = FALSE;
+	bool have_digest = FALSE, retransmission = FALSE;
 
 	/* cheap checks first: header, KEK SPI, Message ID */
 	if (gikev2_rekey_peek(datagram, &hdr, &reason, &err))
@@ -1210,7 +1212,7 @@ METHOD(gdoi_gm_group_t, rekey, gikev2_rekey_reject_t,
 			reason = GIKEV2_REKEY_MALFORMED;
 			snprintf(detail, sizeof(detail), "an acknowledgement, not a rekey");
 		}
-		else if (unicast)
+		else
 		{
 			have_digest = digest_datagram(datagram, digest);
 		}
@@ -1241,18 +1243,27 @@ METHOD(gdoi_gm_group_t, rekey, gikev2_rekey_reject_t,
 				 (this->mid_valid && hdr.mid <= this->last_mid))
 		{
 			reason = GIKEV2_REKEY_REPLAY;
-			snprintf(detail, sizeof(detail), "Message ID %u %s", hdr.mid,
-					 kek != this->kek ? "under the previous KEK" :
-					 "is not after the last one accepted");
-			if (unicast && have_digest && this->last_valid &&
+			if (have_digest && this->last_valid &&
 				hdr.mid == this->last_ack_mid &&
 				memeq(hdr.spi, this->last_spi, GDOI_KEK_SPI_SIZE) &&
 				memeq_const(digest, this->last_digest, sizeof(digest)))
+			{	/* the key server retransmits every rekey, bitwise identical;
+				 * a unicast one is acknowledged again, as our
+				 * acknowledgement may have been lost */
+				retransmission = TRUE;
+				snprintf(detail, sizeof(detail), "Message ID %u is a "
+						 "retransmission of the rekey accepted last%s",
+						 hdr.mid, unicast ? ", acknowledging it again" : "");
+				if (unicast)
+				{
+					gikev2_rekey_build_ack(kek, hdr.mid, &ack, NULL);
+				}
+			}
+			else
 			{
-				DBG1(DBG_IKE, "group '%s': Message ID %u is a retransmission "
-					 "of the rekey accepted last, acknowledging it again",
-					 name, hdr.mid);
-				gikev2_rekey_build_ack(kek, hdr.mid, &ack, NULL);
+				snprintf(detail, sizeof(detail), "Message ID %u %s", hdr.mid,
+						 kek != this->kek ? "under the previous KEK" :
+						 "is not after the last one accepted");
 			}
 		}
 		/* then integrity, decryption and signature */
@@ -1309,7 +1320,8 @@ METHOD(gdoi_gm_group_t, rekey, gikev2_rekey_reject_t,
 		{
 			snprintf(detail, sizeof(detail), "%s", err.msg);
 		}
-		announce_reject(name, "GSA_REKEY", src, reason, detail);
+		announce_reject(name, "GSA_REKEY", src, reason, detail,
+						retransmission);
 	}
 	if (ack.len && send_ack(this, ack, src, dst))
 	{
@@ -1445,7 +1457,8 @@ METHOD(gdoi_gm_group_t, inband_rekey, gikev2_rekey_reject_t,
 		{
 			snprintf(detail, sizeof(detail), "%s", err.msg);
 		}
-		announce_reject(name, "GSA_INBAND_REKEY", src, reason, detail);
+		announce_reject(name, "GSA_INBAND_REKEY", src, reason, detail,
+						FALSE);
 	}
 	DESTROY_IF(kek);
 	if (teks)

@@ -346,7 +346,13 @@ START_TEST(test_multicast_not_acked)
 					 GIKEV2_REKEY_OK);
 	free(recording_ipsec_take());
 	assert_nothing_sent();
+	/* its retransmissions are replays, never acknowledged */
+	ck_assert_int_eq(group->rekey(group, datagram, ks, me, FALSE),
+					 GIKEV2_REKEY_REPLAY);
+	assert_kernel_untouched();
+	assert_nothing_sent();
 	assert_listed("acks-sent", "0");
+	assert_listed("rekeys-rejected.replay", "1");
 	chunk_free(&datagram);
 }
 END_TEST
