@@ -661,6 +661,7 @@ METHOD(task_t, inband_process_r, status_t,
 	sa_t *sa;
 	chunk_t gsa = chunk_empty, kd = chunk_empty, body;
 	gikev2_rekey_reject_t reason;
+	uintptr_t id;
 	bool only;
 
 	enumerator = message->create_payload_enumerator(message);
@@ -680,9 +681,9 @@ METHOD(task_t, inband_process_r, status_t,
 	deleted = read_deletes(message, &del_count);
 
 	groups = linked_list_create();
+	id = this->ike_sa->get_unique_id(this->ike_sa);
 	this->registrar->lock->lock(this->registrar->lock);
-	sa = this->registrar->sas->get(this->registrar->sas,
-					(void*)(uintptr_t)this->ike_sa->get_unique_id(this->ike_sa));
+	sa = this->registrar->sas->get(this->registrar->sas, (void*)id);
 	if (sa)
 	{
 		enumerator = sa->groups->create_enumerator(sa->groups);
