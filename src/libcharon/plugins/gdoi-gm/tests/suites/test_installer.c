@@ -653,7 +653,7 @@ START_TEST(test_timer_job)
 	free(recording_ipsec_take());
 
 	/* the scheduled job removes the expired SAs */
-	for (i = 0; i < 40 && !empty; i++)
+	for (i = 0; i < 100 && !empty; i++)
 	{
 		usleep(100000);
 		enumerator = installer->create_enumerator(installer);
