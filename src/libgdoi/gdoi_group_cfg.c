@@ -44,6 +44,12 @@ ENUM(gdoi_rekey_transport_names, GDOI_REKEY_UNICAST, GDOI_REKEY_MULTICAST,
 #define DEFAULT_KEK_PROPOSAL "aes256-sha256"
 /** key exchange method added to parse KEK proposals as IKE proposals */
 #define KEK_PARSE_KE "modp2048"
+/** shortest TEK and KEK lifetime a key server accepts */
+#define MIN_LIFETIME 300
+/** shortest lifetime with charon.plugins.gdoi-ks.test_lifetimes = yes */
+#define MIN_TEST_LIFETIME 10
+/** option that allows lifetimes down to MIN_TEST_LIFETIME */
+#define TEST_LIFETIMES_OPTION "plugins.gdoi-ks.test_lifetimes"
 
 typedef struct private_gdoi_group_cfg_t private_gdoi_group_cfg_t;
 
@@ -1160,6 +1166,33 @@ CALLBACK(group_sn, bool,
 }
 
 /**
+ * Check a lifetime of the key server against the shortest one allowed:
+ * MIN_LIFETIME, or MIN_TEST_LIFETIME for tests (members accept what the
+ * key server sends, so only the key server checks)
+ */
+static bool check_lifetime(parse_data_t *data, char *key, uint32_t lifetime)
+{
+	bool test;
+
+	test = lib->settings->get_bool(lib->settings, "%s." TEST_LIFETIMES_OPTION,
+								   FALSE, lib->ns);
+	if (!test && lifetime < MIN_LIFETIME)
+	{
+		return set_error(data, "%s %us is less than %us (%s."
+						 TEST_LIFETIMES_OPTION " = yes allows down to %us "
+						 "for tests)", key, lifetime, MIN_LIFETIME, lib->ns,
+						 MIN_TEST_LIFETIME);
+	}
+	if (test && lifetime < MIN_TEST_LIFETIME)
+	{
+		return set_error(data, "%s %us is less than %us, the shortest with "
+						 "%s." TEST_LIFETIMES_OPTION " = yes", key, lifetime,
+						 MIN_TEST_LIFETIME, lib->ns);
+	}
+	return TRUE;
+}
+
+/**
  * Check a server configuration and complete it with defaults
  */
 static bool check_server(parse_data_t *data)
@@ -1213,6 +1246,11 @@ static bool check_server(parse_data_t *data)
 							 DEFAULT_KEK_PROPOSAL);
 		}
 		cfg->kek_proposals->insert_last(cfg->kek_proposals, proposal);
+	}
+	if (!check_lifetime(data, "tek_lifetime", cfg->tek_lifetime) ||
+		!check_lifetime(data, "kek_lifetime", cfg->kek_lifetime))
+	{
+		return FALSE;
 	}
 	if ((uint64_t)cfg->kek_lifetime < 2 * (uint64_t)cfg->tek_lifetime)
 	{

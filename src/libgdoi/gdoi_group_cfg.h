@@ -66,7 +66,9 @@
  * in network order: id = 1234 is keyid:000004d2.
  *
  * Defaults, after GET VPN where it has them: tek_lifetime 1h, kek_lifetime
- * 24h (a kek_lifetime below twice the tek_lifetime is logged, not refused),
+ * 24h (a kek_lifetime below twice the tek_lifetime is logged, not refused;
+ * lifetimes below 300s are refused unless the key server's option
+ * charon.plugins.gdoi-ks.test_lifetimes allows down to 10s for tests),
  * kek_proposals aes256-sha256 (proposals parsed as for IKE, without key
  * exchange methods), rekey multicast if rekey_address is given and unicast
  * otherwise (rekey = multicast requires a multicast rekey_address),

@@ -32,6 +32,9 @@ struct ks_options_t {
 
 	/** scheduled rekeys a member may miss before it is dropped */
 	uint32_t missed_rekeys;
+
+	/** accept lifetimes down to 10 s (read by the group parser) */
+	bool test_lifetimes;
 };
 
 /**
@@ -70,6 +73,7 @@ static bool load_options(ks_options_t *current)
 	};
 	gdoi_option_t options[] = {
 		{ "missed_rekeys", GDOI_OPT_UINT, &new.missed_rekeys, 1, 1000 },
+		{ "test_lifetimes", GDOI_OPT_BOOL, &new.test_lifetimes, 0, 0 },
 	};
 
 	if (!gdoi_settings_load(lib->ns, "gdoi-ks", options, countof(options)))
@@ -79,6 +83,11 @@ static bool load_options(ks_options_t *current)
 	*current = new;
 	DBG2(DBG_CFG, "gdoi-ks: members are dropped after %u missed rekeys",
 		 new.missed_rekeys);
+	if (new.test_lifetimes)
+	{
+		DBG1(DBG_CFG, "gdoi-ks: group lifetimes down to 10s accepted "
+			 "(test_lifetimes), not for production");
+	}
 	return TRUE;
 }
 

@@ -616,6 +616,89 @@ START_TEST(test_invalid)
 }
 END_TEST
 
+/**
+ * A server group with the given lifetimes
+ */
+#define LIFETIMES(tek, kek) \
+	"g{ id=1 server{ connection=c esp_proposals=aes128gcm16" \
+	" tek_lifetime=" tek " kek_lifetime=" kek \
+	" traffic{ a{ src_ts=10.0.0.0/8 dst_ts=10.0.0.0/8 } } } }"
+
+/**
+ * Set charon.plugins.gdoi-ks.test_lifetimes
+ */
+static void set_test_lifetimes(bool value)
+{
+	lib->settings->set_bool(lib->settings,
+							"%s.plugins.gdoi-ks.test_lifetimes", value,
+							lib->ns);
+}
+
+START_TEST(test_lifetimes_short)
+{
+	gdoi_group_cfg_t *cfg;
+	char *error, expected[256];
+
+	/* 300 s is the shortest without the option */
+	set_test_lifetimes(FALSE);
+	cfg = parse(LIFETIMES("300", "5m"));
+	ck_assert_int_eq(cfg->tek_lifetime, 300);
+	ck_assert_int_eq(cfg->kek_lifetime, 300);
+	cfg->destroy(cfg);
+
+	error = parse_error(LIFETIMES("299", "1h"));
+	snprintf(expected, sizeof(expected), "group 'g': tek_lifetime 299s is "
+			 "less than 300s (%s.plugins.gdoi-ks.test_lifetimes = yes allows "
+			 "down to 10s for tests) in server", lib->ns);
+	ck_assert_str_eq(error, expected);
+	free(error);
+
+	error = parse_error(LIFETIMES("300", "1m"));
+	snprintf(expected, sizeof(expected), "group 'g': kek_lifetime 60s is "
+			 "less than 300s (%s.plugins.gdoi-ks.test_lifetimes = yes allows "
+			 "down to 10s for tests) in server", lib->ns);
+	ck_assert_str_eq(error, expected);
+	free(error);
+}
+END_TEST
+
+START_TEST(test_lifetimes_test)
+{
+	gdoi_group_cfg_t *cfg;
+	char *error, expected[256];
+
+	set_test_lifetimes(TRUE);
+	cfg = parse(LIFETIMES("10", "20s"));
+	ck_assert_int_eq(cfg->tek_lifetime, 10);
+	ck_assert_int_eq(cfg->kek_lifetime, 20);
+	cfg->destroy(cfg);
+
+	error = parse_error(LIFETIMES("9", "20"));
+	snprintf(expected, sizeof(expected), "group 'g': tek_lifetime 9s is "
+			 "less than 10s, the shortest with "
+			 "%s.plugins.gdoi-ks.test_lifetimes = yes in server", lib->ns);
+	ck_assert_str_eq(error, expected);
+	free(error);
+
+	error = parse_error(LIFETIMES("10", "9"));
+	ck_assert(strstr(error, "kek_lifetime 9s is less than 10s"));
+	free(error);
+	set_test_lifetimes(FALSE);
+}
+END_TEST
+
+START_TEST(test_lifetimes_member)
+{
+	gdoi_group_cfg_t *cfg;
+
+	/* members take what the key server sends, they have no lifetimes */
+	set_test_lifetimes(FALSE);
+	cfg = parse("g{ id=1 member{ connection=c key_servers=1.2.3.4 } }");
+	ck_assert_int_eq(cfg->tek_lifetime, 0);
+	cfg->destroy(cfg);
+}
+END_TEST
+
 Suite *group_cfg_suite_create()
 {
 	Suite *s;
@@ -634,6 +717,12 @@ Suite *group_cfg_suite_create()
 
 	tc = tcase_create("invalid");
 	tcase_add_loop_test(tc, test_invalid, 0, countof(invalid));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lifetimes");
+	tcase_add_test(tc, test_lifetimes_short);
+	tcase_add_test(tc, test_lifetimes_test);
+	tcase_add_test(tc, test_lifetimes_member);
 	suite_add_tcase(s, tc);
 
 	return s;
