@@ -41,6 +41,12 @@ struct private_gdoi_ks_members_t {
 	hashtable_t *members;
 
 	/**
+	 * Members by address, host_t* => gdoi_ks_member_t*, keyed by
+	 * member->address (the last one registered from an address)
+	 */
+	hashtable_t *addresses;
+
+	/**
 	 * Lock for members
 	 */
 	rwlock_t *lock;
@@ -75,8 +81,37 @@ static bool id_equals(identification_t *a, identification_t *b)
 	return a->equals(a, b);
 }
 
+/**
+ * Hash an address without its port
+ */
+static u_int addr_hash(host_t *host)
+{
+	return chunk_hash(host->get_address(host));
+}
+
+/**
+ * Compare two addresses without their ports
+ */
+static bool addr_equals(host_t *a, host_t *b)
+{
+	return a->ip_equals(a, b);
+}
+
+/**
+ * Remove a member from the address table if it is the one there
+ */
+static void remove_address(private_gdoi_ks_members_t *this,
+						   gdoi_ks_member_t *member)
+{
+	if (this->addresses->get(this->addresses, member->address) == member)
+	{
+		this->addresses->remove(this->addresses, member->address);
+	}
+}
+
 METHOD(gdoi_ks_members_t, add, bool,
-	private_gdoi_ks_members_t *this, identification_t *id, host_t *address)
+	private_gdoi_ks_members_t *this, identification_t *id, host_t *address,
+	u_int ike_sa)
 {
 	gdoi_ks_member_t *member;
 	bool new = FALSE;
@@ -85,6 +120,7 @@ METHOD(gdoi_ks_members_t, add, bool,
 	member = this->members->get(this->members, id);
 	if (member)
 	{
+		remove_address(this, member);
 		member->address->destroy(member->address);
 	}
 	else
@@ -98,6 +134,11 @@ METHOD(gdoi_ks_members_t, add, bool,
 	member->address = address->clone(address);
 	member->registered = time_monotonic(NULL);
 	member->missed = 0;
+	member->ike_sa = ike_sa;
+	/* registered with the current keys, nothing to acknowledge */
+	member->pending = FALSE;
+	member->inband = FALSE;
+	this->addresses->put(this->addresses, member->address, member);
 	this->lock->unlock(this->lock);
 	return new;
 }
@@ -109,6 +150,10 @@ METHOD(gdoi_ks_members_t, remove_, bool,
 
 	this->lock->write_lock(this->lock);
 	member = this->members->remove(this->members, id);
+	if (member)
+	{
+		remove_address(this, member);
+	}
 	this->lock->unlock(this->lock);
 	if (member)
 	{
@@ -140,9 +185,26 @@ METHOD(gdoi_ks_members_t, rekey_sent, void,
 	while (enumerator->enumerate(enumerator, NULL, &member))
 	{
 		member->missed++;
+		member->pending = TRUE;
+		member->inband = FALSE;
 	}
 	enumerator->destroy(enumerator);
 	this->lock->unlock(this->lock);
+}
+
+METHOD(gdoi_ks_members_t, set_inband, bool,
+	private_gdoi_ks_members_t *this, identification_t *id)
+{
+	gdoi_ks_member_t *member;
+
+	this->lock->write_lock(this->lock);
+	member = this->members->get(this->members, id);
+	if (member)
+	{
+		member->inband = TRUE;
+	}
+	this->lock->unlock(this->lock);
+	return member != NULL;
 }
 
 METHOD(gdoi_ks_members_t, acked, bool,
@@ -155,9 +217,28 @@ METHOD(gdoi_ks_members_t, acked, bool,
 	if (member)
 	{
 		member->missed = 0;
+		member->pending = FALSE;
 	}
 	this->lock->unlock(this->lock);
 	return member != NULL;
+}
+
+METHOD(gdoi_ks_members_t, acked_address, bool,
+	private_gdoi_ks_members_t *this, host_t *address)
+{
+	gdoi_ks_member_t *member;
+	bool pending = FALSE;
+
+	this->lock->write_lock(this->lock);
+	member = this->addresses->get(this->addresses, address);
+	if (member && member->pending)
+	{
+		member->missed = 0;
+		member->pending = FALSE;
+		pending = TRUE;
+	}
+	this->lock->unlock(this->lock);
+	return pending;
 }
 
 METHOD(gdoi_ks_members_t, expire, u_int,
@@ -177,6 +258,7 @@ METHOD(gdoi_ks_members_t, expire, u_int,
 				 "rekeys, removed from the group", this->group, member->id,
 				 member->address, member->missed);
 			this->members->remove_at(this->members, enumerator);
+			remove_address(this, member);
 			member_destroy(member);
 			dropped++;
 		}
@@ -212,6 +294,7 @@ METHOD(gdoi_ks_members_t, create_enumerator, enumerator_t*,
 METHOD(gdoi_ks_members_t, destroy, void,
 	private_gdoi_ks_members_t *this)
 {
+	this->addresses->destroy(this->addresses);
 	this->members->destroy_function(this->members, (void*)member_destroy);
 	this->lock->destroy(this->lock);
 	free(this->group);
@@ -231,7 +314,9 @@ gdoi_ks_members_t *gdoi_ks_members_create(char *group)
 			.remove = _remove_,
 			.get_count = _get_count,
 			.rekey_sent = _rekey_sent,
+			.set_inband = _set_inband,
 			.acked = _acked,
+			.acked_address = _acked_address,
 			.expire = _expire,
 			.create_enumerator = _create_enumerator,
 			.destroy = _destroy,
@@ -239,6 +324,8 @@ gdoi_ks_members_t *gdoi_ks_members_create(char *group)
 		.group = strdup(group),
 		.members = hashtable_create((hashtable_hash_t)id_hash,
 									(hashtable_equals_t)id_equals, 32),
+		.addresses = hashtable_create((hashtable_hash_t)addr_hash,
+									  (hashtable_equals_t)addr_equals, 32),
 		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
 	);
 	return &this->public;

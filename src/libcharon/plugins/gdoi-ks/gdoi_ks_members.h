@@ -43,6 +43,17 @@ struct gdoi_ks_member_t {
 
 	/** consecutive scheduled rekeys the member did not acknowledge */
 	u_int missed;
+
+	/** unique id of the member's registration IKE_SA if the key server
+	 * keeps it (inband rekeys), 0 if it was closed */
+	u_int ike_sa;
+
+	/** TRUE while the last rekey sent is not acknowledged */
+	bool pending;
+
+	/** TRUE if the last rekey went over the IKE_SA (GSA_INBAND_REKEY),
+	 * which retransmits it itself */
+	bool inband;
 };
 
 /**
@@ -52,6 +63,11 @@ struct gdoi_ks_member_t {
  * registers again (from the same or a new address) updates its entry.
  * A member that fails to acknowledge a number of consecutive scheduled
  * rekeys is dropped (GET VPN: 3); retransmissions do not count.
+ *
+ * Acknowledgements of unicast rekeys are matched by the member's address
+ * (without port: the acknowledgement comes from the member's IKE port,
+ * which a NAT may map differently). Of several members behind one
+ * address, the one that registered last is matched.
  */
 struct gdoi_ks_members_t {
 
@@ -60,10 +76,12 @@ struct gdoi_ks_members_t {
 	 *
 	 * @param id			member identity (cloned)
 	 * @param address		member address (cloned)
+	 * @param ike_sa		unique id of the registration IKE_SA if it is
+	 *						kept, 0 if it is closed
 	 * @return				TRUE if the member is new
 	 */
 	bool (*add)(gdoi_ks_members_t *this, identification_t *id,
-				host_t *address);
+				host_t *address, u_int ike_sa);
 
 	/**
 	 * Remove a member.
@@ -82,9 +100,17 @@ struct gdoi_ks_members_t {
 
 	/**
 	 * Note that a scheduled rekey went out to every member: each member
-	 * counts one more missed rekey until it acknowledges.
+	 * counts one more missed rekey and is pending until it acknowledges.
 	 */
 	void (*rekey_sent)(gdoi_ks_members_t *this);
+
+	/**
+	 * Note that the pending rekey went to a member over its IKE_SA.
+	 *
+	 * @param id			member identity
+	 * @return				TRUE if it is a member
+	 */
+	bool (*set_inband)(gdoi_ks_members_t *this, identification_t *id);
 
 	/**
 	 * Note that a member acknowledged a rekey.
@@ -93,6 +119,16 @@ struct gdoi_ks_members_t {
 	 * @return				TRUE if it is a member
 	 */
 	bool (*acked)(gdoi_ks_members_t *this, identification_t *id);
+
+	/**
+	 * Note that the member at an address acknowledged the pending rekey.
+	 *
+	 * @param address		source address of the acknowledgement (the
+	 *						port is ignored)
+	 * @return				TRUE if a member with a pending rekey is at the
+	 *						address, FALSE if none or already acknowledged
+	 */
+	bool (*acked_address)(gdoi_ks_members_t *this, host_t *address);
 
 	/**
 	 * Drop the members that missed too many consecutive scheduled rekeys.

@@ -258,7 +258,9 @@ static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
 		add_body(message, GIKEV2_PL_GSA, gsa);
 		add_body(message, GIKEV2_PL_KD, kd);
 		members = group->get_members(group);
-		new = members->add(members, id, host);
+		/* keep the IKE_SA's id for inband rekeys if it stays up */
+		new = members->add(members, id, host, cfg->close_ike_sa ? 0 :
+						   ike_sa->get_unique_id(ike_sa));
 		DBG1(DBG_IKE, "KS_REGS_COMPL: member '%Y' at %H registered with group "
 			 "'%s' (%s)%s with %N, %u members", id, host, cfg->name,
 			 gdoi_group_id_str(idg, buf, sizeof(buf)), new ? "" : " again",

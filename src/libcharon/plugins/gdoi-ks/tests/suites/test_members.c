@@ -41,7 +41,7 @@ static bool add(char *id_str, char *addr_str)
 
 	id = identification_create_from_string(id_str);
 	addr = host_create_from_string(addr_str, 500);
-	new = members->add(members, id, addr);
+	new = members->add(members, id, addr, 0);
 	id->destroy(id);
 	addr->destroy(addr);
 	return new;
@@ -192,6 +192,132 @@ START_TEST(test_many)
 }
 END_TEST
 
+/**
+ * Acknowledge by an address string and port
+ */
+static bool ack_address(char *addr_str, uint16_t port)
+{
+	host_t *addr;
+	bool ok;
+
+	addr = host_create_from_string(addr_str, port);
+	ok = members->acked_address(members, addr);
+	addr->destroy(addr);
+	return ok;
+}
+
+START_TEST(test_acked_address)
+{
+	gdoi_ks_member_t m;
+
+	ck_assert(add("gm1@example.org", "192.0.2.11"));
+	ck_assert(add("gm2@example.org", "192.0.2.12"));
+	ck_assert(add("gm3@example.org", "2001:db8::13"));
+
+	/* nothing pending before a rekey */
+	ck_assert(!ack_address("192.0.2.11", 500));
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(!m.pending);
+
+	members->rekey_sent(members);
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(m.pending && !m.inband);
+	ck_assert_int_eq(m.missed, 1);
+
+	/* matched by address, whatever the port; once only */
+	ck_assert(ack_address("192.0.2.11", 4500));
+	ck_assert(!ack_address("192.0.2.11", 500));
+	ck_assert(ack_address("2001:db8::13", 500));
+	/* no member at the address */
+	ck_assert(!ack_address("192.0.2.13", 500));
+	ck_assert(!ack_address("2001:db8::12", 500));
+
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(!m.pending);
+	ck_assert_int_eq(m.missed, 0);
+	ck_assert(find("gm3@example.org", &m));
+	ck_assert(!m.pending);
+	ck_assert_int_eq(m.missed, 0);
+	ck_assert(find("gm2@example.org", &m));
+	ck_assert(m.pending);
+	ck_assert_int_eq(m.missed, 1);
+}
+END_TEST
+
+START_TEST(test_acked_address_moved)
+{
+	gdoi_ks_member_t m;
+
+	ck_assert(add("gm1@example.org", "192.0.2.11"));
+	ck_assert(add("gm2@example.org", "192.0.2.12"));
+	/* gm1 moves to a new address, its old one is not matched anymore */
+	ck_assert(!add("gm1@example.org", "192.0.2.21"));
+	members->rekey_sent(members);
+	ck_assert(!ack_address("192.0.2.11", 500));
+	ck_assert(ack_address("192.0.2.21", 500));
+
+	/* gm3 registers from gm2's address (a NAT): the last one is matched */
+	ck_assert(add("gm3@example.org", "192.0.2.12"));
+	members->rekey_sent(members);
+	ck_assert(ack_address("192.0.2.12", 500));
+	ck_assert(find("gm3@example.org", &m));
+	ck_assert(!m.pending);
+	ck_assert(find("gm2@example.org", &m));
+	ck_assert(m.pending);
+	ck_assert_int_eq(m.missed, 2);
+
+	/* a dropped or removed member's address is not matched */
+	ck_assert_int_eq(members->expire(members, 2), 1);
+	ck_assert(!find("gm2@example.org", &m));
+	members->rekey_sent(members);
+	ck_assert(ack_address("192.0.2.12", 500));
+	ck_assert(with_id(members->remove, "gm3@example.org"));
+	ck_assert(!ack_address("192.0.2.12", 500));
+	ck_assert(ack_address("192.0.2.21", 500));
+}
+END_TEST
+
+START_TEST(test_inband)
+{
+	identification_t *id;
+	host_t *addr;
+	gdoi_ks_member_t m;
+
+	id = identification_create_from_string("gm1@example.org");
+	addr = host_create_from_string("192.0.2.11", 500);
+	ck_assert(members->add(members, id, addr, 42));
+	ck_assert(add("gm2@example.org", "192.0.2.12"));
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert_int_eq(m.ike_sa, 42);
+	ck_assert(find("gm2@example.org", &m));
+	ck_assert_int_eq(m.ike_sa, 0);
+
+	members->rekey_sent(members);
+	ck_assert(with_id(members->set_inband, "gm1@example.org"));
+	ck_assert(!with_id(members->set_inband, "gm9@example.org"));
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(m.pending && m.inband);
+	/* the response of the inband rekey acknowledges it */
+	ck_assert(with_id(members->acked, "gm1@example.org"));
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(!m.pending);
+	ck_assert_int_eq(m.missed, 0);
+
+	/* the next rekey starts over */
+	members->rekey_sent(members);
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert(m.pending && !m.inband);
+
+	/* registering again without a kept IKE_SA forgets it */
+	ck_assert(!members->add(members, id, addr, 0));
+	ck_assert(find("gm1@example.org", &m));
+	ck_assert_int_eq(m.ike_sa, 0);
+	ck_assert(!m.pending);
+	id->destroy(id);
+	addr->destroy(addr);
+}
+END_TEST
+
 Suite *members_suite_create()
 {
 	Suite *s;
@@ -205,6 +331,9 @@ Suite *members_suite_create()
 	tcase_add_test(tc, test_remove);
 	tcase_add_test(tc, test_missed_rekeys);
 	tcase_add_test(tc, test_many);
+	tcase_add_test(tc, test_acked_address);
+	tcase_add_test(tc, test_acked_address_moved);
+	tcase_add_test(tc, test_inband);
 	suite_add_tcase(s, tc);
 
 	return s;
