@@ -13,3 +13,4 @@
  */
 
 TEST_SUITE(members_suite_create)
+TEST_SUITE(lifecycle_suite_create)
