@@ -36,8 +36,9 @@
  *       list-group { <name> = { id, role, connection, <role view> } }
  *
  * The events group-member-registered, group-member-refused,
- * group-rekey-received, group-rekey-rejected and group-reregister are
- * registered for the role plugins to raise with gdoi_vici_raise().
+ * group-rekey-sent, group-rekey-received, group-rekey-rejected and
+ * group-reregister are registered for the role plugins to raise with
+ * gdoi_vici_raise().
  *
  * Handlers are called with the front-end's lock held: they must not call
  * gdoi_vici_register() or gdoi_vici_unregister() from a handler method.
@@ -57,6 +58,9 @@
 
 /** event raised by the key server when it refused a member */
 #define GDOI_VICI_MEMBER_REFUSED "group-member-refused"
+
+/** event raised by the key server when it sent a rekey */
+#define GDOI_VICI_REKEY_SENT "group-rekey-sent"
 
 /** event raised by a member when it accepted a rekey */
 #define GDOI_VICI_REKEY_RECEIVED "group-rekey-received"

@@ -24,14 +24,43 @@
 #include <gikev2_types.h>
 #include <vici_builder.h>
 
+#include <gikev2_rekey.h>
+
 #include "gdoi_ks_members.h"
+#include "gdoi_ks_sender.h"
 
 typedef struct gdoi_ks_group_t gdoi_ks_group_t;
+typedef struct gdoi_ks_context_t gdoi_ks_context_t;
 
 /**
- * A group served by this key server: its configuration, its current keys
- * (a TEK per permitted traffic entry, a KEK if rekeys are multicast) and
- * its member database. One lock.
+ * What the groups of a key server share, owned by the plugin.
+ */
+struct gdoi_ks_context_t {
+
+	/** rekey socket, NULL if none could be opened (rekeys not sent) */
+	gdoi_ks_sender_t *sender;
+
+	/** scheduled rekeys a member may miss before it is dropped */
+	uint32_t missed_rekeys;
+
+	/** UDP port unicast rekeys are sent to (the members' IKE port) */
+	uint16_t member_port;
+
+	/** UDP port of multicast rekeys (the KEK's destination port) */
+	uint16_t multicast_port;
+};
+
+/**
+ * A group served by this key server: its configuration, its keys (every
+ * TEK not yet expired, the current KEK), its member database, and its
+ * rekeys (timers, the last rekey sent, counters); see gdoi_ks_lifecycle.h
+ * for the timers.
+ *
+ * Each group holds a KEK: multicast rekeys go to the rekey address, UDP
+ * 848 (the KEK's destination), unicast rekeys to each member's address,
+ * UDP 500 (KEK destination 0.0.0.0/0 or ::/0, UDP 500).  A member whose
+ * registration IKE_SA is kept (close_ike_sa = no) gets GSA_INBAND_REKEY
+ * over it instead, as long as it is up.
  */
 struct gdoi_ks_group_t {
 
@@ -44,12 +73,66 @@ struct gdoi_ks_group_t {
 
 	/**
 	 * Take a reloaded configuration. Keys and members are kept if the
-	 * group policy is the same; new keys are made if it changed.
+	 * group policy is the same; if it changed, a rekey with new TEKs (and
+	 * a new KEK if the rekey policy changed) and a Delete of the TEKs
+	 * whose traffic is gone is pushed at once (from a job: this may be
+	 * called with locks held).
 	 *
 	 * @param cfg		configuration (referenced)
-	 * @return			TRUE if the policy changed and new keys were made
+	 * @param error		set to an allocated message on failure
+	 * @return			FALSE if the configuration was refused (the
+	 *					signing key is missing), the group is unchanged
 	 */
-	bool (*update)(gdoi_ks_group_t *this, gdoi_group_cfg_t *cfg);
+	bool (*update)(gdoi_ks_group_t *this, gdoi_group_cfg_t *cfg,
+				   char **error);
+
+	/**
+	 * Rekey now: the TEKs, and the KEK if it is due (or if the policy
+	 * changed), then send the rekey.  Must not be called with locks held
+	 * that an IKE_SA's thread may wait for (inband rekeys check out
+	 * IKE_SAs).
+	 *
+	 * @param force		TRUE to rekey the TEKs even if they are not due
+	 * @return			TRUE if a rekey was sent
+	 */
+	bool (*rekey)(gdoi_ks_group_t *this, bool force);
+
+	/**
+	 * Retransmit the last rekey if a retransmission is due: to the
+	 * multicast address, or to the members that did not acknowledge it
+	 * and got it unicast.
+	 *
+	 * @param force		TRUE to retransmit even if not due yet
+	 * @return			TRUE if a retransmission was sent
+	 */
+	bool (*retransmit)(gdoi_ks_group_t *this, bool force);
+
+	/**
+	 * Handle a datagram whose header names a KEK SPI: an acknowledgement
+	 * of the last rekey sent, if it is protected with the KEK that
+	 * protected the rekey and carries its Message ID.
+	 *
+	 * @param hdr		header of the datagram (gikev2_rekey_peek())
+	 * @param datagram	the datagram
+	 * @param src		its source
+	 * @return			TRUE if the SPI is this group's (handled)
+	 */
+	bool (*ack)(gdoi_ks_group_t *this, gikev2_rekey_hdr_t *hdr,
+				chunk_t datagram, host_t *src);
+
+	/**
+	 * Note that a member acknowledged an inband rekey (the response of a
+	 * GSA_INBAND_REKEY exchange).
+	 *
+	 * @param id		member identity
+	 */
+	void (*inband_acked)(gdoi_ks_group_t *this, identification_t *id);
+
+	/**
+	 * Stop the group when it is unloaded: its timers do nothing anymore,
+	 * its keys are wiped and registrations refused.
+	 */
+	void (*stop)(gdoi_ks_group_t *this);
 
 	/**
 	 * Encode the group policy and keys for a registering member.
@@ -94,11 +177,16 @@ struct gdoi_ks_group_t {
 };
 
 /**
- * Create a group and make its first keys.
+ * Create a group, make its first keys and start its timers.
  *
  * @param cfg			configuration (referenced)
- * @return				group, NULL if the keys could not be made (logged)
+ * @param ctx			shared context (borrowed, outlives the group's use
+ *						of it: until stop())
+ * @param error			set to an allocated message on failure
+ * @return				group, NULL if the signing key is missing or the
+ *						keys could not be made
  */
-gdoi_ks_group_t *gdoi_ks_group_create(gdoi_group_cfg_t *cfg);
+gdoi_ks_group_t *gdoi_ks_group_create(gdoi_group_cfg_t *cfg,
+									  gdoi_ks_context_t *ctx, char **error);
 
 #endif /** GDOI_KS_GROUP_H_ @}*/

@@ -39,6 +39,11 @@ struct private_gdoi_ks_groups_t {
 	 * Lock for groups
 	 */
 	rwlock_t *lock;
+
+	/**
+	 * Context the groups share
+	 */
+	gdoi_ks_context_t *ctx;
 };
 
 /**
@@ -58,6 +63,7 @@ struct entry_t {
  */
 static void entry_destroy(entry_t *entry)
 {
+	entry->group->stop(entry->group);
 	entry->group->destroy(entry->group);
 	free(entry->name);
 	free(entry);
@@ -66,23 +72,27 @@ static void entry_destroy(entry_t *entry)
 METHOD(gdoi_role_handler_t, load, bool,
 	private_gdoi_ks_groups_t *this, gdoi_group_cfg_t *cfg, char **error)
 {
-	gdoi_ks_group_t *group;
+	gdoi_ks_group_t *group = NULL;
 	entry_t *entry;
+	bool ok;
 
-	this->lock->write_lock(this->lock);
+	this->lock->read_lock(this->lock);
 	entry = this->groups->get(this->groups, cfg->name);
 	if (entry)
 	{
-		entry->group->update(entry->group, cfg);
-		this->lock->unlock(this->lock);
-		return TRUE;
+		group = entry->group->get_ref(entry->group);
 	}
 	this->lock->unlock(this->lock);
+	if (group)
+	{	/* without our lock: it may look up the signing key */
+		ok = group->update(group, cfg, error);
+		group->destroy(group);
+		return ok;
+	}
 
-	group = gdoi_ks_group_create(cfg);
+	group = gdoi_ks_group_create(cfg, this->ctx, error);
 	if (!group)
 	{
-		*error = strdup("making the group keys failed");
 		return FALSE;
 	}
 	INIT(entry,
@@ -255,6 +265,40 @@ METHOD(gdoi_ks_groups_t, find_by_id, gdoi_ks_group_t*,
 	return found;
 }
 
+METHOD(gdoi_ks_groups_t, receive, void,
+	private_gdoi_ks_groups_t *this, chunk_t datagram, host_t *src)
+{
+	gikev2_rekey_reject_t reason = GIKEV2_REKEY_OK;
+	gikev2_rekey_hdr_t hdr;
+	gikev2_err_t err = {};
+	enumerator_t *enumerator;
+	entry_t *entry;
+	bool handled = FALSE;
+
+	if (!gikev2_rekey_peek(datagram, &hdr, &reason, &err))
+	{
+		DBG1(DBG_NET, "dropped a datagram of %zu bytes from %H on the rekey "
+			 "socket: %N, %s", datagram.len, src, gikev2_rekey_reject_names,
+			 reason, err.msg);
+		return;
+	}
+	this->lock->read_lock(this->lock);
+	enumerator = this->groups->create_enumerator(this->groups);
+	while (!handled && enumerator->enumerate(enumerator, NULL, &entry))
+	{
+		handled = entry->group->ack(entry->group, &hdr, datagram, src);
+	}
+	enumerator->destroy(enumerator);
+	this->lock->unlock(this->lock);
+	if (!handled)
+	{
+		DBG1(DBG_NET, "dropped a datagram from %H on the rekey socket: %N, "
+			 "no last rekey under KEK %+B", src, gikev2_rekey_reject_names,
+			 GIKEV2_REKEY_UNKNOWN_SPI,
+			 &(chunk_t){hdr.spi, sizeof(hdr.spi)});
+	}
+}
+
 METHOD(gdoi_ks_groups_t, destroy, void,
 	private_gdoi_ks_groups_t *this)
 {
@@ -266,7 +310,7 @@ METHOD(gdoi_ks_groups_t, destroy, void,
 /*
  * Described in header
  */
-gdoi_ks_groups_t *gdoi_ks_groups_create()
+gdoi_ks_groups_t *gdoi_ks_groups_create(gdoi_ks_context_t *ctx)
 {
 	private_gdoi_ks_groups_t *this;
 
@@ -280,10 +324,12 @@ gdoi_ks_groups_t *gdoi_ks_groups_create()
 			},
 			.get_group = _get_group,
 			.find_by_id = _find_by_id,
+			.receive = _receive,
 			.destroy = _destroy,
 		},
 		.groups = hashtable_create(hashtable_hash_str, hashtable_equals_str, 8),
 		.lock = rwlock_create(RWLOCK_TYPE_DEFAULT),
+		.ctx = ctx,
 	);
 
 	return &this->public;

@@ -56,7 +56,17 @@ struct gdoi_ks_groups_t {
 								   identification_t *id);
 
 	/**
-	 * Destroy the registry and release its groups.
+	 * Handle a datagram received on the rekey socket: an acknowledgement
+	 * goes to the group whose last rekey was protected with the KEK it
+	 * names.
+	 *
+	 * @param datagram	received datagram
+	 * @param src		its source
+	 */
+	void (*receive)(gdoi_ks_groups_t *this, chunk_t datagram, host_t *src);
+
+	/**
+	 * Destroy the registry, stop and release its groups.
 	 */
 	void (*destroy)(gdoi_ks_groups_t *this);
 };
@@ -64,8 +74,9 @@ struct gdoi_ks_groups_t {
 /**
  * Create an empty registry of served groups.
  *
+ * @param ctx		context the groups share (borrowed)
  * @return			registry
  */
-gdoi_ks_groups_t *gdoi_ks_groups_create();
+gdoi_ks_groups_t *gdoi_ks_groups_create(gdoi_ks_context_t *ctx);
 
 #endif /** GDOI_KS_GROUPS_H_ @}*/

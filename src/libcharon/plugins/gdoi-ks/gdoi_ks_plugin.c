@@ -19,6 +19,10 @@
 
 #include "gdoi_ks_groups.h"
 #include "gdoi_ks_registrar.h"
+#include "gdoi_ks_sender.h"
+
+/** default UDP port of the rekey socket, and of multicast rekeys */
+#define GDOI_KS_REKEY_PORT 848
 
 #include <gikev2_rules.h>
 
@@ -35,6 +39,9 @@ struct ks_options_t {
 
 	/** accept lifetimes down to 10 s (read by the group parser) */
 	bool test_lifetimes;
+
+	/** UDP port of the rekey socket (restart to change) */
+	uint32_t rekey_port;
 };
 
 /**
@@ -51,6 +58,11 @@ struct private_gdoi_ks_plugin_t {
 	 * Options in effect
 	 */
 	ks_options_t options;
+
+	/**
+	 * What the groups share: rekey socket, options
+	 */
+	gdoi_ks_context_t ctx;
 
 	/**
 	 * Groups of the role, registered with the vici front-end
@@ -70,10 +82,12 @@ static bool load_options(ks_options_t *current)
 {
 	ks_options_t new = {
 		.missed_rekeys = 3,
+		.rekey_port = GDOI_KS_REKEY_PORT,
 	};
 	gdoi_option_t options[] = {
 		{ "missed_rekeys", GDOI_OPT_UINT, &new.missed_rekeys, 1, 1000 },
 		{ "test_lifetimes", GDOI_OPT_BOOL, &new.test_lifetimes, 0, 0 },
+		{ "rekey_port", GDOI_OPT_UINT, &new.rekey_port, 1, 65535 },
 	};
 
 	if (!gdoi_settings_load(lib->ns, "gdoi-ks", options, countof(options)))
@@ -91,6 +105,12 @@ static bool load_options(ks_options_t *current)
 	return TRUE;
 }
 
+CALLBACK(receive, void,
+	private_gdoi_ks_plugin_t *this, chunk_t datagram, host_t *src)
+{
+	this->groups->receive(this->groups, datagram, src);
+}
+
 /**
  * Register or unregister the key server
  */
@@ -103,7 +123,19 @@ static bool plugin_cb(private_gdoi_ks_plugin_t *this,
 		{
 			return FALSE;
 		}
-		this->groups = gdoi_ks_groups_create();
+		this->ctx = (gdoi_ks_context_t){
+			.missed_rekeys = this->options.missed_rekeys,
+			.member_port = IKEV2_UDP_PORT,
+			.multicast_port = GDOI_KS_REKEY_PORT,
+		};
+		this->groups = gdoi_ks_groups_create(&this->ctx);
+		this->ctx.sender = gdoi_ks_sender_create(this->options.rekey_port,
+												 receive, this);
+		if (!this->ctx.sender)
+		{
+			DBG1(DBG_CFG, "gdoi-ks: no rekey socket on UDP port %u, groups "
+				 "get no rekeys", this->options.rekey_port);
+		}
 		this->registrar = gdoi_ks_registrar_create(this->groups);
 		gikev2_rules_register();
 		charon->bus->add_listener(charon->bus, &this->registrar->listener);
@@ -111,6 +143,10 @@ static bool plugin_cb(private_gdoi_ks_plugin_t *this,
 		return TRUE;
 	}
 	gdoi_vici_unregister(GDOI_ROLE_SERVER);
+	/* no acknowledgements to dispatch after this (charon stops the jobs
+	 * that send before plugins are unloaded) */
+	DESTROY_IF(this->ctx.sender);
+	this->ctx.sender = NULL;
 	if (this->registrar)
 	{
 		charon->bus->remove_listener(charon->bus, &this->registrar->listener);
@@ -145,7 +181,20 @@ METHOD(plugin_t, get_features, int,
 METHOD(plugin_t, reload, bool,
 	private_gdoi_ks_plugin_t *this)
 {
-	return load_options(&this->options);
+	uint16_t port = this->options.rekey_port;
+
+	if (!load_options(&this->options))
+	{
+		return FALSE;
+	}
+	this->ctx.missed_rekeys = this->options.missed_rekeys;
+	if (port != this->options.rekey_port)
+	{
+		DBG1(DBG_CFG, "gdoi-ks: rekey_port %u takes effect with a restart, "
+			 "the rekey socket stays on %u", this->options.rekey_port, port);
+		this->options.rekey_port = port;
+	}
+	return TRUE;
 }
 
 METHOD(plugin_t, destroy, void,

@@ -25,10 +25,6 @@
 #include <gikev2_keywrap.h>
 #include <gikev2_payload.h>
 
-/** key wrap algorithm of the registration IKE SA (see README: until a
- * proposal transform for it exists, both ends use this one) */
-#define REGISTRATION_KWA GIKEV2_KW_5649_256
-
 /** delay before a member's IKE SA is closed after registration, in ms */
 #define CLOSE_DELAY 1000
 
@@ -109,10 +105,10 @@ static identification_t *read_idg(message_t *message)
 	return idg;
 }
 
-/**
- * Derive the KWK of the registration IKE SA
+/*
+ * Described in header
  */
-static bool derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
+bool gdoi_ks_registrar_derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
 {
 	pseudo_random_function_t prf;
 	keymat_v2_t *keymat;
@@ -124,7 +120,7 @@ static bool derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk)
 	{
 		return FALSE;
 	}
-	return gikev2_derive_gsk_w(prf, skd, REGISTRATION_KWA, kwk);
+	return gikev2_derive_gsk_w(prf, skd, GDOI_KS_REGISTRATION_KWA, kwk);
 }
 
 /**
@@ -245,9 +241,9 @@ static void respond(private_gdoi_ks_registrar_t *this, ike_sa_t *ike_sa,
 		refuse(ike_sa, message, idg, GIKEV2_AUTHORIZATION_FAILED,
 			   "identity not authorized for the group");
 	}
-	else if (!derive_kwk(ike_sa, &kwk) ||
+	else if (!gdoi_ks_registrar_derive_kwk(ike_sa, &kwk) ||
 			 !group->encode_registration(group, exchange,
-										 REGISTRATION_KWA, kwk, &gsa, &kd))
+							GDOI_KS_REGISTRATION_KWA, kwk, &gsa, &kd))
 	{
 		refuse(ike_sa, message, idg, GIKEV2_REGISTRATION_FAILED,
 			   "group policy not available");

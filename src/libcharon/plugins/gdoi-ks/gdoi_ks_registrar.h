@@ -28,8 +28,14 @@
 #define GDOI_KS_REGISTRAR_H_
 
 #include <bus/listeners/listener.h>
+#include <sa/ike_sa.h>
+#include <gikev2_types.h>
 
 #include "gdoi_ks_groups.h"
+
+/** key wrap algorithm of the registration IKE SA (see README: until a
+ * proposal transform for it exists, both ends use this one) */
+#define GDOI_KS_REGISTRATION_KWA GIKEV2_KW_5649_256
 
 typedef struct gdoi_ks_registrar_t gdoi_ks_registrar_t;
 
@@ -48,6 +54,16 @@ struct gdoi_ks_registrar_t {
 	 */
 	void (*destroy)(gdoi_ks_registrar_t *this);
 };
+
+/**
+ * Derive the key wrap key (GSK_w) of a registration IKE_SA, for
+ * GDOI_KS_REGISTRATION_KWA.
+ *
+ * @param ike_sa		established IKE_SA
+ * @param kwk			receives the key (allocated, chunk_clear() it)
+ * @return				TRUE if derived
+ */
+bool gdoi_ks_registrar_derive_kwk(ike_sa_t *ike_sa, chunk_t *kwk);
 
 /**
  * Create the registrar.

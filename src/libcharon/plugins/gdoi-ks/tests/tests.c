@@ -32,5 +32,5 @@ static test_configuration_t tests[] = {
 
 int main(int argc, char *argv[])
 {
-	return test_runner_run("gdoi-ks", tests, gdoi_test_runner_init);
+	return test_runner_run("gdoi-ks", tests, gdoi_test_runner_init_charon);
 }

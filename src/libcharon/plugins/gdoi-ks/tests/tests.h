@@ -14,3 +14,4 @@
 
 TEST_SUITE(members_suite_create)
 TEST_SUITE(lifecycle_suite_create)
+TEST_SUITE(rekey_suite_create)
