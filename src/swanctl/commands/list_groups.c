@@ -273,12 +273,31 @@ static void print_server(group_t *group)
 			   get(entry, "dst-ts", "-"));
 	}
 	enumerator->destroy(enumerator);
+	if (get(g, "rekeys-sent", NULL))
+	{
+		printf("  rekeys: %s sent, %s retransmissions, %s acks, %s members "
+			   "dropped", get(g, "rekeys-sent", "0"),
+			   get(g, "retransmissions", "0"), get(g, "acks", "0"),
+			   get(g, "members-dropped", "0"));
+		if (get(g, "message-id", NULL))
+		{
+			printf(", last message id %s", get(g, "message-id", NULL));
+		}
+		printf("\n  next rekey: tek in %ss, kek in %ss%s\n",
+			   get(g, "tek-rekey-in", "-"), get(g, "kek-rekey-in", "-"),
+			   get(g, "rekey-pending", NULL) ? ", a policy change pending" : "");
+	}
 	printf("  members: %s\n", get(g, "member-count", "0"));
 	enumerator = group->members->create_enumerator(group->members);
 	while (enumerator->enumerate(enumerator, &entry))
 	{
-		printf("    %s: %s, registered %ss ago\n", entry->name,
+		printf("    %s: %s, registered %ss ago", entry->name,
 			   get(entry, "address", "-"), get(entry, "registered", "-"));
+		if (get(entry, "missed", NULL) && !streq(get(entry, "missed", ""), "0"))
+		{
+			printf(", missed %s rekeys", get(entry, "missed", NULL));
+		}
+		printf("\n");
 	}
 	enumerator->destroy(enumerator);
 	print_sas(group);
