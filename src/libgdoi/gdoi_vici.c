@@ -181,6 +181,44 @@ CALLBACK(unload_group, vici_message_t*,
 	return reply;
 }
 
+CALLBACK(rekey_group, vici_message_t*,
+	registry_t *this, char *name, u_int id, vici_message_t *message)
+{
+	gdoi_role_handler_t *handler;
+	gdoi_group_cfg_t *cfg;
+	vici_message_t *reply;
+
+	name = message->get_str(message, NULL, "group");
+	if (!name)
+	{
+		return create_reply("missing group name to rekey");
+	}
+
+	this->lock->read_lock(this->lock);
+	cfg = this->groups->get(this->groups, name);
+	handler = cfg ? this->handlers[cfg->role] : NULL;
+	if (!cfg)
+	{
+		reply = create_reply("group '%s' not found", name);
+	}
+	else if (!handler || !handler->rekey)
+	{
+		reply = create_reply("group '%s' is not served here, only a key "
+							 "server rekeys", name);
+	}
+	else if (!handler->rekey(handler, name))
+	{
+		reply = create_reply("rekeying group '%s' failed", name);
+	}
+	else
+	{
+		reply = create_reply(NULL);
+	}
+	this->lock->unlock(this->lock);
+
+	return reply;
+}
+
 /**
  * Collect the names of a role's groups, optionally filtered
  */
@@ -304,6 +342,7 @@ static void manage_commands(vici_dispatcher_t *dispatcher, registry_t *this,
 		{ "unload-group",	unload_group	},
 		{ "get-groups",		get_groups		},
 		{ "list-groups",	list_groups		},
+		{ "rekey-group",	rekey_group		},
 	};
 	char *events[] = {
 		"list-group",

@@ -31,6 +31,9 @@
  *       the handler of the old one.
  *   unload-group { name } => { success, errmsg }
  *   get-groups { } => { <name> = { role, id } ... }
+ *   rekey-group { group } => { success, errmsg }
+ *       makes the key server of a group rekey it now (new TEKs), from a
+ *       job; refused for groups this node is a member of
  *   list-groups { group = <optional name> } => { }
  *       raises one list-group event per group before the reply:
  *       list-group { <name> = { id, role, connection, <role view> } }
@@ -114,6 +117,15 @@ struct gdoi_role_handler_t {
 	 * @param b			builder, inside the group's section
 	 */
 	void (*list)(gdoi_role_handler_t *this, char *name, vici_builder_t *b);
+
+	/**
+	 * Rekey a group now (optional, the key server role).  Must not block:
+	 * the rekey is sent from a job.
+	 *
+	 * @param name		name of the group
+	 * @return			FALSE if no such group is loaded
+	 */
+	bool (*rekey)(gdoi_role_handler_t *this, char *name);
 };
 
 /**

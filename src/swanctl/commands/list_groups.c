@@ -285,7 +285,7 @@ static void print_server(group_t *group)
 		}
 		printf("\n  next rekey: tek in %ss, kek in %ss%s\n",
 			   get(g, "tek-rekey-in", "-"), get(g, "kek-rekey-in", "-"),
-			   get(g, "rekey-pending", NULL) ? ", a policy change pending" : "");
+			   get(g, "rekey-pending", NULL) ? ", a rekey pending" : "");
 	}
 	printf("  members: %s\n", get(g, "member-count", "0"));
 	enumerator = group->members->create_enumerator(group->members);

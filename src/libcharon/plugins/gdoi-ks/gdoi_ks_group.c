@@ -173,6 +173,11 @@ struct private_gdoi_ks_group_t {
 	bool push;
 
 	/**
+	 * An operator asked for new TEKs at once
+	 */
+	bool force;
+
+	/**
 	 * ESP SPIs to delete with the next rekey, uint32_t (network order)
 	 */
 	array_t *deletes;
@@ -579,7 +584,7 @@ static uint32_t rekey_in(private_gdoi_ks_group_t *this, time_t now)
 	gdoi_ks_due_t due;
 	uint32_t in;
 
-	if (this->push)
+	if (this->push || this->force)
 	{
 		in = 0;
 	}
@@ -1006,7 +1011,7 @@ static rekey_t *build(private_gdoi_ks_group_t *this, time_t now)
 	{
 		this->mid++;
 	}
-	this->push = FALSE;
+	this->push = this->force = FALSE;
 	this->retry = 0;
 	this->rekeys++;
 	return rekey;
@@ -1138,6 +1143,7 @@ static bool do_rekey(private_gdoi_ks_group_t *this, bool force)
 		now = time_monotonic(NULL);
 		expire_teks(this, now);
 		expire_rekey(this, now);
+		force = force || this->force;
 		if (force || now >= this->retry)
 		{
 			if (make_due_keys(this, force, now))
@@ -1166,6 +1172,19 @@ METHOD(gdoi_ks_group_t, rekey_, bool,
 	private_gdoi_ks_group_t *this, bool force)
 {
 	return do_rekey(this, force);
+}
+
+METHOD(gdoi_ks_group_t, rekey_soon, void,
+	private_gdoi_ks_group_t *this)
+{
+	this->lock->lock(this->lock);
+	if (!this->stopped)
+	{
+		DBG1(DBG_CFG, "group '%s': rekey requested", this->cfg->name);
+		this->force = TRUE;
+		schedule(this);
+	}
+	this->lock->unlock(this->lock);
 }
 
 /**
@@ -1523,7 +1542,7 @@ METHOD(gdoi_ks_group_t, list, void,
 		}
 		b->add_kv(b, "tek-rekey-in", "%u", due.tek_in);
 		b->add_kv(b, "kek-rekey-in", "%u", due.kek_in);
-		if (this->push)
+		if (this->push || this->force)
 		{
 			b->add_kv(b, "rekey-pending", "yes");
 		}
@@ -1633,6 +1652,7 @@ gdoi_ks_group_t *gdoi_ks_group_create(gdoi_group_cfg_t *cfg,
 			.get_cfg = _get_cfg,
 			.update = _update,
 			.rekey = _rekey_,
+			.rekey_soon = _rekey_soon,
 			.retransmit = _retransmit,
 			.ack = _ack,
 			.inband_acked = _inband_acked,

@@ -98,6 +98,11 @@ struct gdoi_ks_group_t {
 	bool (*rekey)(gdoi_ks_group_t *this, bool force);
 
 	/**
+	 * Rekey the TEKs as soon as possible, from a job (operators, tests).
+	 */
+	void (*rekey_soon)(gdoi_ks_group_t *this);
+
+	/**
 	 * Retransmit the last rekey if a retransmission is due: to the
 	 * multicast address, or to the members that did not acknowledge it
 	 * and got it unicast.

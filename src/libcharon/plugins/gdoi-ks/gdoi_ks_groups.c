@@ -225,6 +225,21 @@ METHOD(gdoi_role_handler_t, list, void,
 	this->lock->unlock(this->lock);
 }
 
+METHOD(gdoi_role_handler_t, rekey, bool,
+	private_gdoi_ks_groups_t *this, char *name)
+{
+	entry_t *entry;
+
+	this->lock->read_lock(this->lock);
+	entry = this->groups->get(this->groups, name);
+	if (entry)
+	{
+		entry->group->rekey_soon(entry->group);
+	}
+	this->lock->unlock(this->lock);
+	return entry != NULL;
+}
+
 METHOD(gdoi_ks_groups_t, get_group, gdoi_group_cfg_t*,
 	private_gdoi_ks_groups_t *this, char *name)
 {
@@ -321,6 +336,7 @@ gdoi_ks_groups_t *gdoi_ks_groups_create(gdoi_ks_context_t *ctx)
 				.unload = _unload,
 				.create_enumerator = _create_enumerator,
 				.list = _list,
+				.rekey = _rekey,
 			},
 			.get_group = _get_group,
 			.find_by_id = _find_by_id,

@@ -839,6 +839,41 @@ START_TEST(test_signing_key_missing)
 }
 END_TEST
 
+START_TEST(test_rekey_soon)
+{
+	linked_list_t *teks;
+	gdoi_kek_t *kek, *new_kek;
+	uint32_t reg_spi, *dels = NULL;
+	u_int del_count;
+	chunk_t d;
+	char buf[32];
+
+	group = make_group("a", "");
+	add_members();
+	kek = do_register(&teks);
+	reg_spi = only_spi(teks);
+	teks->destroy_offset(teks, offsetof(gdoi_tek_t, destroy));
+
+	/* nothing is due, but an operator asks: the timer's job (run here)
+	 * makes new TEKs */
+	ck_assert(!group->rekey(group, FALSE));
+	ck_assert_str_eq(listed("rekey-pending", buf, sizeof(buf)), "");
+	group->rekey_soon(group);
+	ck_assert_str_eq(listed("rekey-pending", buf, sizeof(buf)), "yes");
+	ck_assert(group->rekey(group, FALSE));
+	ck_assert_str_eq(listed("rekey-pending", buf, sizeof(buf)), "");
+	d = receive(receivers[0], 1000);
+	open_rekey(d, kek, 0, &teks, &new_kek, &dels, &del_count);
+	ck_assert(only_spi(teks) != reg_spi);
+	ck_assert(!new_kek);
+	teks->destroy_offset(teks, offsetof(gdoi_tek_t, destroy));
+	chunk_free(&d);
+	/* once */
+	ck_assert(!group->rekey(group, FALSE));
+	kek->destroy(kek);
+}
+END_TEST
+
 START_TEST(test_stop)
 {
 	linked_list_t *teks;
@@ -959,6 +994,7 @@ Suite *rekey_suite_create()
 	tcase_add_test(tc, test_missed_dropped);
 	tcase_add_test(tc, test_policy_change);
 	tcase_add_test(tc, test_policy_change_same_traffic);
+	tcase_add_test(tc, test_rekey_soon);
 	tcase_add_test(tc, test_stop);
 	suite_add_tcase(s, tc);
 
