@@ -160,6 +160,11 @@ struct private_gdoi_gm_group_t {
 	uint64_t rejected[GIKEV2_REKEY_REJECT_MAX];
 
 	/**
+	 * Retransmissions of the rekey accepted last, dropped as duplicates
+	 */
+	uint64_t duplicates;
+
+	/**
 	 * Acknowledgements sent
 	 */
 	uint64_t acks;
@@ -1120,7 +1125,8 @@ static void announce_rekey(char *name, char *exchange, host_t *src,
 
 /**
  * Log and announce a refused rekey, without the lock; a retransmission of
- * the rekey accepted last is refused as a replay too, but is no failure
+ * the rekey accepted last is no failure: it is counted as a duplicate and
+ * logged on level 2 only
  */
 static void announce_reject(char *name, char *exchange, host_t *src,
 							gikev2_rekey_reject_t reason, char *detail,
@@ -1128,9 +1134,15 @@ static void announce_reject(char *name, char *exchange, host_t *src,
 {
 	vici_builder_t *b;
 
+	if (retransmission)
+	{
+		DBG2(DBG_IKE, "group '%s': %s from %#H dropped: %s", name, exchange,
+			 src, detail);
+		return;
+	}
 	DBG1(DBG_IKE, "%sgroup '%s': %s from %#H refused, %N: %s",
-		 retransmission ? "" : reason == GIKEV2_REKEY_REPLAY ?
-				"GDOI_REKEY_SEQ_FAILURE: " : "GDOI_REKEY_FAILURE: ",
+		 reason == GIKEV2_REKEY_REPLAY ? "GDOI_REKEY_SEQ_FAILURE: " :
+										 "GDOI_REKEY_FAILURE: ",
 		 name, exchange, src, gikev2_rekey_reject_names, reason, detail);
 	if (gdoi_vici_has_listeners(GDOI_VICI_REKEY_REJECTED))
 	{
@@ -1301,6 +1313,10 @@ METHOD(gdoi_gm_group_t, rekey, gikev2_rekey_reject_t,
 			DBG1(DBG_IKE, "group '%s': building the rekey acknowledgement "
 				 "failed: %s", name, err.msg);
 		}
+	}
+	else if (retransmission)
+	{
+		this->duplicates++;
 	}
 	else
 	{
@@ -1509,6 +1525,7 @@ METHOD(gdoi_gm_group_t, list, void,
 	}
 	b->add_kv(b, "rekeys-received", "%llu", (unsigned long long)this->rekeys);
 	b->add_kv(b, "acks-sent", "%llu", (unsigned long long)this->acks);
+	b->add_kv(b, "duplicates", "%llu", (unsigned long long)this->duplicates);
 	if (this->mid_valid)
 	{
 		b->add_kv(b, "last-mid", "%u", this->last_mid);

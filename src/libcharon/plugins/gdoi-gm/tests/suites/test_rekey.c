@@ -346,13 +346,15 @@ START_TEST(test_multicast_not_acked)
 					 GIKEV2_REKEY_OK);
 	free(recording_ipsec_take());
 	assert_nothing_sent();
-	/* its retransmissions are replays, never acknowledged */
+	/* its retransmissions are dropped as duplicates, never acknowledged,
+	 * and no failure */
 	ck_assert_int_eq(group->rekey(group, datagram, ks, me, FALSE),
 					 GIKEV2_REKEY_REPLAY);
 	assert_kernel_untouched();
 	assert_nothing_sent();
 	assert_listed("acks-sent", "0");
-	assert_listed("rekeys-rejected.replay", "1");
+	assert_listed("duplicates", "1");
+	assert_listed("rekeys-rejected.replay", "0");
 	chunk_free(&datagram);
 }
 END_TEST
@@ -371,6 +373,8 @@ START_TEST(test_replay)
 	ck_assert_int_eq(receive(datagram), GIKEV2_REKEY_REPLAY);
 	assert_kernel_untouched();
 	assert_ack_sent(kek, 3);
+	assert_listed("duplicates", "1");
+	assert_listed("rekeys-rejected.replay", "0");
 	/* another message with that Message ID, or an older one, is not */
 	other = build_rekey(kek, 3, NULL, signer, NULL, 0, 0x3000abcd, 0);
 	ck_assert_int_eq(receive(other), GIKEV2_REKEY_REPLAY);
@@ -384,7 +388,8 @@ START_TEST(test_replay)
 	assert_kernel_untouched();
 	assert_nothing_sent();
 	assert_listed("rekeys-received", "1");
-	assert_listed("rekeys-rejected.replay", "4");
+	assert_listed("rekeys-rejected.replay", "3");
+	assert_listed("duplicates", "1");
 	assert_listed("acks-sent", "2");
 	assert_listed("last-mid", "3");
 	chunk_free(&datagram);
@@ -564,7 +569,8 @@ START_TEST(test_new_kek)
 	ck_assert_int_eq(receive(datagram), GIKEV2_REKEY_REPLAY);
 	chunk_free(&datagram);
 	assert_kernel_untouched();
-	assert_listed("rekeys-rejected.replay", "3");
+	assert_listed("rekeys-rejected.replay", "2");
+	assert_listed("duplicates", "1");
 	old->destroy(old);
 }
 END_TEST
