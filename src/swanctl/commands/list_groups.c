@@ -47,6 +47,10 @@ struct group_t {
 	linked_list_t *teks;
 	/** KEK, if any */
 	entry_t *kek;
+	/** member: rejected rekeys per reason, if any */
+	entry_t *rejected;
+	/** member: TEK rollover per traffic, entry_t */
+	linked_list_t *rollover;
 };
 
 /**
@@ -174,6 +178,15 @@ CALLBACK(group_sn, int,
 	if (streq(name, "teks"))
 	{
 		return vici_parse_cb(res, entries_sn, NULL, NULL, group->teks);
+	}
+	if (streq(name, "rollover"))
+	{
+		return vici_parse_cb(res, entries_sn, NULL, NULL, group->rollover);
+	}
+	if (streq(name, "rekeys-rejected") && !group->rejected)
+	{
+		group->rejected = entry_create(name);
+		return vici_parse_cb(res, NULL, entry_kv, entry_li, group->rejected);
 	}
 	if (streq(name, "kek") && !group->kek)
 	{
@@ -308,7 +321,8 @@ static void print_server(group_t *group)
  */
 static void print_member(group_t *group)
 {
-	entry_t *g = group->group;
+	enumerator_t *enumerator;
+	entry_t *g = group->group, *entry;
 
 	printf("  key servers: %s\n", get(g, "key-servers", "-"));
 	printf("  state: %s", get(g, "state", "-"));
@@ -321,6 +335,50 @@ static void print_member(group_t *group)
 		printf(", re-registers in %ss", get(g, "reregister-in", NULL));
 	}
 	printf("\n");
+	if (get(g, "rekey-address", NULL))
+	{
+		printf("  rekeys to: %s\n", get(g, "rekey-address", NULL));
+	}
+	printf("  rekeys: %s received, %s duplicates, %s acks sent",
+		   get(g, "rekeys-received", "0"), get(g, "duplicates", "0"),
+		   get(g, "acks-sent", "0"));
+	if (get(g, "last-mid", NULL))
+	{
+		printf(", last message id %s", get(g, "last-mid", NULL));
+	}
+	if (get(g, "last-rekey", NULL))
+	{
+		printf(", last from %s %ss ago", get(g, "last-rekey-from", "-"),
+			   get(g, "last-rekey", NULL));
+	}
+	printf("\n");
+	if (group->rejected)
+	{
+		char *reasons[] = { "malformed", "oversize", "unknown-spi", "replay",
+							"decrypt", "signature", "policy" };
+		int i;
+
+		printf("  rejected:");
+		for (i = 0; i < countof(reasons); i++)
+		{
+			printf("%s %s %s", i ? "," : "", reasons[i],
+				   get(group->rejected, reasons[i], "0"));
+		}
+		printf("\n");
+	}
+	enumerator = group->rollover->create_enumerator(group->rollover);
+	while (enumerator->enumerate(enumerator, &entry))
+	{
+		printf("  rollover %s === %s: sending on %s", get(entry, "src-ts", "-"),
+			   get(entry, "dst-ts", "-"), get(entry, "current", "-"));
+		if (get(entry, "next", NULL))
+		{
+			printf(", switching to %s in %ss", get(entry, "next", NULL),
+				   get(entry, "switch-in", "-"));
+		}
+		printf("\n");
+	}
+	enumerator->destroy(enumerator);
 	print_sas(group);
 }
 
@@ -332,6 +390,7 @@ CALLBACK(list_group, int,
 		.traffic = linked_list_create(),
 		.members = linked_list_create(),
 		.teks = linked_list_create(),
+		.rollover = linked_list_create(),
 	};
 	char *role;
 	int ret;
@@ -357,6 +416,8 @@ CALLBACK(list_group, int,
 	}
 	entry_destroy(group.group);
 	entry_destroy(group.kek);
+	entry_destroy(group.rejected);
+	group.rollover->destroy_function(group.rollover, (void*)entry_destroy);
 	group.traffic->destroy_function(group.traffic, (void*)entry_destroy);
 	group.members->destroy_function(group.members, (void*)entry_destroy);
 	group.teks->destroy_function(group.teks, (void*)entry_destroy);
