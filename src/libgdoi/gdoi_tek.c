@@ -252,3 +252,24 @@ out:
 	rng->destroy(rng);
 	return tek;
 }
+
+/*
+ * Described in header
+ */
+host_t *gdoi_ts_multicast(traffic_selector_t *ts)
+{
+	chunk_t from, to;
+	bool multicast;
+
+	from = ts->get_from_address(ts);
+	to = ts->get_to_address(ts);
+	multicast = chunk_equals(from, to) &&
+				((from.len == 4 && (from.ptr[0] & 0xf0) == 0xe0) ||
+				 (from.len == 16 && from.ptr[0] == 0xff));
+	if (!multicast)
+	{
+		return NULL;
+	}
+	return host_create_from_chunk(from.len == 4 ? AF_INET : AF_INET6, from,
+								  ts->get_from_port(ts));
+}

@@ -27,6 +27,7 @@
 #include <library.h>
 #include <crypto/proposal/proposal.h>
 #include <selectors/traffic_selector.h>
+#include <networking/host.h>
 
 typedef struct gdoi_tek_t gdoi_tek_t;
 
@@ -139,5 +140,15 @@ gdoi_tek_t *gdoi_tek_create(uint32_t spi, uint16_t encr_alg,
  */
 gdoi_tek_t *gdoi_tek_generate(proposal_t *proposal, traffic_selector_t *src,
 							  traffic_selector_t *dst, uint32_t lifetime);
+
+/**
+ * Get the single multicast address a traffic selector covers, the
+ * destination of a multicast TEK or KEK.
+ *
+ * @param ts		traffic selector
+ * @return			address with the selector's (first) port, NULL if the
+ *					selector is not exactly one IPv4 or IPv6 multicast address
+ */
+host_t *gdoi_ts_multicast(traffic_selector_t *ts);
 
 #endif /** GDOI_TEK_H_ @}*/

@@ -635,41 +635,6 @@ static linked_list_t *create_peers(gdoi_group_cfg_t *cfg)
 	return peers;
 }
 
-/**
- * The multicast address and port of a KEK's destination, NULL if it is not
- * one multicast address
- */
-static host_t *multicast_destination(gdoi_kek_t *kek)
-{
-	host_t *host = NULL;
-	chunk_t addr;
-	uint8_t mask;
-	bool multicast = FALSE;
-
-	if (kek->dst->to_subnet(kek->dst, &host, &mask))
-	{
-		addr = host->get_address(host);
-		switch (host->get_family(host))
-		{
-			case AF_INET:
-				multicast = mask == 32 && (addr.ptr[0] & 0xf0) == 0xe0;
-				break;
-			case AF_INET6:
-				multicast = mask == 128 && addr.ptr[0] == 0xff;
-				break;
-			default:
-				break;
-		}
-	}
-	if (!multicast)
-	{
-		DESTROY_IF(host);
-		return NULL;
-	}
-	host->set_port(host, kek->dst->get_from_port(kek->dst));
-	return host;
-}
-
 CALLBACK(socket_received, void,
 	private_gdoi_gm_group_t *this, chunk_t datagram, host_t *src, host_t *dst)
 {
@@ -686,7 +651,7 @@ static void update_socket(private_gdoi_gm_group_t *this)
 
 	if (this->kek && !this->stopped && this->local)
 	{
-		dst = multicast_destination(this->kek);
+		dst = gdoi_ts_multicast(this->kek->dst);
 	}
 	if (this->socket)
 	{

@@ -661,40 +661,6 @@ static void slot_destroy(private_gdoi_gm_installer_t *this, slot_t *slot)
 }
 
 /**
- * The single multicast address of a selector, NULL if it is something else
- */
-static host_t *multicast_address(traffic_selector_t *ts)
-{
-	host_t *host = NULL;
-	chunk_t addr;
-	uint8_t mask;
-	bool multicast = FALSE;
-
-	if (ts->to_subnet(ts, &host, &mask))
-	{
-		addr = host->get_address(host);
-		switch (host->get_family(host))
-		{
-			case AF_INET:
-				multicast = mask == 32 && (addr.ptr[0] & 0xf0) == 0xe0;
-				break;
-			case AF_INET6:
-				multicast = mask == 128 && addr.ptr[0] == 0xff;
-				break;
-			default:
-				break;
-		}
-	}
-	if (!multicast)
-	{
-		DESTROY_IF(host);
-		return NULL;
-	}
-	host->set_port(host, 0);
-	return host;
-}
-
-/**
  * Join a multicast group on the member's address, -1 on failure
  */
 static int join_group(private_gdoi_gm_installer_t *this, host_t *group)
@@ -1049,13 +1015,17 @@ static bool install_slot(private_gdoi_gm_installer_t *this, entry_t *entry,
 	INIT(slot,
 		.src = tek->src->clone(tek->src),
 		.dst = tek->dst->clone(tek->dst),
-		.group = multicast_address(tek->dst),
+		.group = gdoi_ts_multicast(tek->dst),
 		.reqid = alloc_reqid(tek->src, tek->dst),
 		.policies = array_create(0, 0),
 		.routes = array_create(0, 0),
 		.teks = array_create(0, 0),
 		.fd = -1,
 	);
+	if (slot->group)
+	{	/* an SA's destination, no port */
+		slot->group->set_port(slot->group, 0);
+	}
 	array_insert(slot->teks, ARRAY_TAIL, entry);
 	if (!slot->reqid)
 	{

@@ -482,29 +482,6 @@ static gdoi_kek_t *make_kek(gdoi_group_cfg_t *cfg, gdoi_ks_context_t *ctx,
 }
 
 /**
- * Multicast destination of rekeys under a KEK (its destination address and
- * port), NULL if the destination is not one multicast address (unicast)
- */
-static host_t *multicast_dst(gdoi_kek_t *kek)
-{
-	traffic_selector_t *ts = kek->dst;
-	chunk_t from, to;
-	bool multicast;
-
-	from = ts->get_from_address(ts);
-	to = ts->get_to_address(ts);
-	multicast = chunk_equals(from, to) &&
-				((from.len == 4 && (from.ptr[0] & 0xf0) == 0xe0) ||
-				 (from.len == 16 && from.ptr[0] == 0xff));
-	if (!multicast)
-	{
-		return NULL;
-	}
-	return host_create_from_chunk(from.len == 4 ? AF_INET : AF_INET6, from,
-								  ts->get_from_port(ts));
-}
-
-/**
  * Log the keys of a group
  */
 static void log_keys(private_gdoi_ks_group_t *this)
@@ -978,7 +955,7 @@ static rekey_t *build(private_gdoi_ks_group_t *this, time_t now)
 		.datagram = datagram,
 		.kek = this->protect->get_ref(this->protect),
 		.mid = this->mid,
-		.multicast = multicast_dst(this->protect),
+		.multicast = gdoi_ts_multicast(this->protect->dst),
 		.retransmits = this->cfg->rekey_retransmits,
 		.next = now + this->cfg->rekey_retransmit,
 		.teks = this->unsent,

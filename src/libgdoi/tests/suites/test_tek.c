@@ -160,6 +160,52 @@ START_TEST(test_create_mismatch)
 }
 END_TEST
 
+/**
+ * Traffic selectors and the multicast address they are, or NULL
+ */
+static struct {
+	char *ts;
+	uint8_t proto;
+	uint16_t port;
+	char *expected;
+} multicast[] = {
+	{ "239.192.0.1/32", IPPROTO_UDP, 848, "239.192.0.1[848]" },
+	{ "224.0.0.1/32", 0, 0, "224.0.0.1" },
+	{ "ff0e::1/128", IPPROTO_UDP, 848, "ff0e::1[848]" },
+	/* a unicast address, a range of multicast addresses, everything */
+	{ "192.0.2.1/32", IPPROTO_UDP, 848, NULL },
+	{ "239.192.0.0/24", IPPROTO_UDP, 848, NULL },
+	{ "0.0.0.0/0", IPPROTO_UDP, 500, NULL },
+	{ "fe80::1/128", 0, 0, NULL },
+};
+
+START_TEST(test_ts_multicast)
+{
+	traffic_selector_t *ts;
+	host_t *host;
+	char buf[64];
+
+	ts = traffic_selector_create_from_cidr(multicast[_i].ts,
+										   multicast[_i].proto,
+										   multicast[_i].port,
+										   multicast[_i].port ?: 65535);
+	ck_assert(ts);
+	host = gdoi_ts_multicast(ts);
+	if (multicast[_i].expected)
+	{
+		ck_assert(host);
+		snprintf(buf, sizeof(buf), "%#H", host);
+		ck_assert_str_eq(buf, multicast[_i].expected);
+		host->destroy(host);
+	}
+	else
+	{
+		ck_assert(!host);
+	}
+	ts->destroy(ts);
+}
+END_TEST
+
 Suite *tek_suite_create()
 {
 	Suite *s;
@@ -176,6 +222,10 @@ Suite *tek_suite_create()
 	tcase_add_test(tc, test_generate);
 	tcase_add_test(tc, test_generate_aead);
 	tcase_add_test(tc, test_create_mismatch);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("multicast destination");
+	tcase_add_loop_test(tc, test_ts_multicast, 0, countof(multicast));
 	suite_add_tcase(s, tc);
 
 	return s;
