@@ -19,6 +19,7 @@
 #include <netdb.h>
 
 #include "gdoi_group_cfg.h"
+#include "gdoi_timing.h"
 
 #include <vici_message.h>
 
@@ -1028,6 +1029,8 @@ static bool parse_server(parse_data_t *data, vici_message_t *message,
 		{ "rekey_address",	parse_multicast, &cfg->rekey_address, FALSE	},
 		{ "rekey_retransmit", parse_time,	&cfg->rekey_retransmit, FALSE },
 		{ "rekey_retransmits", parse_uint32, &cfg->rekey_retransmits, FALSE },
+		{ "tek_rekey_lead", parse_time,	&cfg->tek_rekey_lead,	FALSE	},
+		{ "kek_rekey_lead", parse_time,	&cfg->kek_rekey_lead,	FALSE	},
 		{ "signing_key",	parse_id,		&cfg->signing_key,	FALSE	},
 		{ "close_ike_sa",	parse_bool,		&cfg->close_ike_sa,	FALSE	},
 	};
@@ -1037,6 +1040,8 @@ static bool parse_server(parse_data_t *data, vici_message_t *message,
 	cfg->kek_lifetime = DEFAULT_KEK_LIFETIME;
 	cfg->rekey_retransmit = DEFAULT_REKEY_RETRANSMIT;
 	cfg->rekey_retransmits = DEFAULT_REKEY_RETRANSMITS;
+	cfg->tek_rekey_lead = GDOI_TEK_REKEY_LEAD;
+	cfg->kek_rekey_lead = GDOI_KEK_REKEY_LEAD;
 	cfg->close_ike_sa = TRUE;
 
 	return parse_section(data, message, ctx, "server", rules, countof(rules),

@@ -42,6 +42,8 @@
  *            rekey_address = 239.192.0.1
  *            rekey_retransmit = 10s
  *            rekey_retransmits = 2
+ *            tek_rekey_lead = 90s    # minimum head start of TEK rekeys
+ *            kek_rekey_lead = 200s   # head start of KEK rekeys
  *            signing_key = <identity of a loaded private key>
  *            close_ike_sa = yes
  *         }
@@ -72,7 +74,8 @@
  * kek_proposals aes256-sha256 (proposals parsed as for IKE, without key
  * exchange methods), rekey multicast if rekey_address is given and unicast
  * otherwise (rekey = multicast requires a multicast rekey_address),
- * rekey_retransmit 10s, rekey_retransmits 2, close_ike_sa yes.  members
+ * rekey_retransmit 10s, rekey_retransmits 2, tek_rekey_lead 90s,
+ * kek_rekey_lead 200s, close_ike_sa yes.  members
  * may be empty: any peer that authenticates over the connection is
  * authorized.  Traffic selectors take swanctl's local_ts syntax
  * (10.0.0.0/8, 10.1.0.0-10.1.0.9, 10.0.0.0/8[udp/848]), without "dynamic".
@@ -211,6 +214,12 @@ struct gdoi_group_cfg_t {
 
 	/** number of retransmissions of a rekey */
 	uint32_t rekey_retransmits;
+
+	/** minimum head start of a TEK rekey before expiry, in seconds */
+	uint32_t tek_rekey_lead;
+
+	/** head start of a KEK rekey before expiry, in seconds */
+	uint32_t kek_rekey_lead;
 
 	/** identity of the private key that signs rekeys, NULL if none */
 	identification_t *signing_key;

@@ -14,11 +14,6 @@
 
 #include "gdoi_timing.h"
 
-/** minimum head start of a TEK rekey, in seconds */
-#define TEK_REKEY_MIN_LEAD 90
-
-/** head start of a KEK rekey, in seconds */
-#define KEK_REKEY_LEAD 200
 
 /** seconds of unicast send time per started 50 members */
 #define UNICAST_SECONDS 5
@@ -59,10 +54,20 @@ static inline uint64_t lead_cap(uint32_t lead, uint32_t lifetime,
 uint32_t gdoi_tek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 							 u_int members, bool unicast)
 {
+	return gdoi_tek_rekey_time_lead(lifetime, retransmit, members, unicast,
+									GDOI_TEK_REKEY_LEAD);
+}
+
+/*
+ * Described in header
+ */
+uint32_t gdoi_tek_rekey_time_lead(uint32_t lifetime, uint32_t retransmit,
+								  u_int members, bool unicast,
+								  uint32_t min_lead)
+{
 	uint64_t lead;
 
-	lead = max((uint64_t)lifetime / 10,
-			   lead_cap(TEK_REKEY_MIN_LEAD, lifetime, 45)) +
+	lead = max((uint64_t)lifetime / 10, lead_cap(min_lead, lifetime, 45)) +
 		   (uint64_t)retransmit;
 	if (unicast)
 	{
@@ -77,14 +82,24 @@ uint32_t gdoi_tek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 uint32_t gdoi_kek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 							 u_int members, bool unicast)
 {
-	uint64_t lead;
+	return gdoi_kek_rekey_time_lead(lifetime, retransmit, members, unicast,
+									GDOI_KEK_REKEY_LEAD);
+}
 
-	lead = lead_cap(KEK_REKEY_LEAD, lifetime, 40) + (uint64_t)retransmit;
+/*
+ * Described in header
+ */
+uint32_t gdoi_kek_rekey_time_lead(uint32_t lifetime, uint32_t retransmit,
+								  u_int members, bool unicast, uint32_t lead)
+{
+	uint64_t total;
+
+	total = lead_cap(lead, lifetime, 40) + (uint64_t)retransmit;
 	if (unicast)
 	{
-		lead += (uint64_t)UNICAST_SECONDS * (1 + members / UNICAST_MEMBERS);
+		total += (uint64_t)UNICAST_SECONDS * (1 + members / UNICAST_MEMBERS);
 	}
-	return before(lifetime, lead);
+	return before(lifetime, total);
 }
 
 /*

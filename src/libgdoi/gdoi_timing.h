@@ -59,6 +59,16 @@
 /** default cap of the registration backoff, in seconds */
 #define GDOI_BACKOFF_MAX 480
 
+/**
+ * GET VPN's minimum head start of a TEK rekey, in seconds
+ */
+#define GDOI_TEK_REKEY_LEAD 90
+
+/**
+ * GET VPN's head start of a KEK rekey, in seconds
+ */
+#define GDOI_KEK_REKEY_LEAD 200
+
 typedef struct gdoi_window_t gdoi_window_t;
 
 /**
@@ -96,6 +106,35 @@ uint32_t gdoi_tek_rekey_time(uint32_t lifetime, uint32_t retransmit,
  */
 uint32_t gdoi_kek_rekey_time(uint32_t lifetime, uint32_t retransmit,
 							 u_int members, bool unicast);
+
+/**
+ * Like gdoi_tek_rekey_time(), with another minimum head start than GET
+ * VPN's 90 s (groups.<name>.server.tek_rekey_lead).
+ *
+ * @param lifetime		TEK lifetime T
+ * @param retransmit	retransmission time (retransmits x interval)
+ * @param members		registered members
+ * @param unicast		TRUE for unicast rekeys
+ * @param min_lead		minimum head start instead of 90 s
+ * @return				seconds after creation
+ */
+uint32_t gdoi_tek_rekey_time_lead(uint32_t lifetime, uint32_t retransmit,
+								  u_int members, bool unicast,
+								  uint32_t min_lead);
+
+/**
+ * Like gdoi_kek_rekey_time(), with another head start than GET VPN's 200 s
+ * (groups.<name>.server.kek_rekey_lead).
+ *
+ * @param lifetime		KEK lifetime
+ * @param retransmit	retransmission time (retransmits x interval)
+ * @param members		registered members
+ * @param unicast		TRUE for unicast rekeys
+ * @param lead			head start instead of 200 s
+ * @return				seconds after creation
+ */
+uint32_t gdoi_kek_rekey_time_lead(uint32_t lifetime, uint32_t retransmit,
+								  u_int members, bool unicast, uint32_t lead);
 
 /**
  * Time after creation of the old TEK at which a GM moves outbound traffic

@@ -44,8 +44,10 @@ static uint32_t usable(uint32_t at, uint32_t lifetime)
  */
 uint32_t gdoi_ks_tek_rekey_at(gdoi_group_cfg_t *cfg, u_int members)
 {
-	return usable(gdoi_tek_rekey_time(cfg->tek_lifetime, retransmit_time(cfg),
-								members, cfg->rekey == GDOI_REKEY_UNICAST),
+	return usable(gdoi_tek_rekey_time_lead(cfg->tek_lifetime,
+								retransmit_time(cfg), members,
+								cfg->rekey == GDOI_REKEY_UNICAST,
+								cfg->tek_rekey_lead),
 				  cfg->tek_lifetime);
 }
 
@@ -54,8 +56,10 @@ uint32_t gdoi_ks_tek_rekey_at(gdoi_group_cfg_t *cfg, u_int members)
  */
 uint32_t gdoi_ks_kek_rekey_at(gdoi_group_cfg_t *cfg, u_int members)
 {
-	return usable(gdoi_kek_rekey_time(cfg->kek_lifetime, retransmit_time(cfg),
-								members, cfg->rekey == GDOI_REKEY_UNICAST),
+	return usable(gdoi_kek_rekey_time_lead(cfg->kek_lifetime,
+								retransmit_time(cfg), members,
+								cfg->rekey == GDOI_REKEY_UNICAST,
+								cfg->kek_rekey_lead),
 				  cfg->kek_lifetime);
 }
 

@@ -173,6 +173,7 @@ static void assert_proposal(linked_list_t *list, int pos, char *expected)
 	"  tek_lifetime=2h kek_lifetime=1d rekey=multicast" \
 	"  rekey_address=239.192.0.1 rekey_retransmit=40s" \
 	"  rekey_retransmits=3 signing_key=ks.example.org close_ike_sa=no" \
+	"  tek_rekey_lead=5m kek_rekey_lead=1h" \
 	" } }"
 
 START_TEST(test_server)
@@ -230,6 +231,8 @@ START_TEST(test_server)
 	ck_assert_str_eq(buf, "239.192.0.1");
 	ck_assert_int_eq(cfg->rekey_retransmit, 40);
 	ck_assert_int_eq(cfg->rekey_retransmits, 3);
+	ck_assert_int_eq(cfg->tek_rekey_lead, 300);
+	ck_assert_int_eq(cfg->kek_rekey_lead, 3600);
 	assert_id(cfg->signing_key, "ks.example.org");
 	ck_assert(!cfg->close_ike_sa);
 
@@ -255,6 +258,8 @@ START_TEST(test_server_defaults)
 	ck_assert(!cfg->rekey_address);
 	ck_assert_int_eq(cfg->rekey_retransmit, 10);
 	ck_assert_int_eq(cfg->rekey_retransmits, 2);
+	ck_assert_int_eq(cfg->tek_rekey_lead, 90);
+	ck_assert_int_eq(cfg->kek_rekey_lead, 200);
 	ck_assert(!cfg->signing_key);
 	ck_assert(cfg->close_ike_sa);
 	ck_assert_int_eq(cfg->kek_proposals->get_count(cfg->kek_proposals), 1);

@@ -15,6 +15,7 @@
 #include <test_suite.h>
 
 #include <gdoi_ks_lifecycle.h>
+#include <gdoi_timing.h>
 
 /**
  * A configuration with only what the timers read (the parser is tested
@@ -30,6 +31,8 @@ static gdoi_group_cfg_t make_cfg(uint32_t tek, uint32_t kek,
 		.rekey = rekey,
 		.rekey_retransmit = retransmit,
 		.rekey_retransmits = retransmits,
+		.tek_rekey_lead = GDOI_TEK_REKEY_LEAD,
+		.kek_rekey_lead = GDOI_KEK_REKEY_LEAD,
 	};
 }
 
@@ -141,6 +144,25 @@ START_TEST(test_rekey_due)
 }
 END_TEST
 
+START_TEST(test_configured_leads)
+{
+	gdoi_group_cfg_t cfg;
+
+	/* 3600 s, multicast, no retransmissions: GET VPN's leads */
+	cfg = make_cfg(3600, 86400, GDOI_REKEY_MULTICAST, 0, 0);
+	ck_assert_int_eq(gdoi_ks_tek_rekey_at(&cfg, 0), 3600 - 360);
+	ck_assert_int_eq(gdoi_ks_kek_rekey_at(&cfg, 0), 86400 - 200);
+	/* a head start of at least 600 s, and 1 h for the KEK */
+	cfg.tek_rekey_lead = 600;
+	cfg.kek_rekey_lead = 3600;
+	ck_assert_int_eq(gdoi_ks_tek_rekey_at(&cfg, 0), 3600 - 600);
+	ck_assert_int_eq(gdoi_ks_kek_rekey_at(&cfg, 0), 86400 - 3600);
+	/* 10% of the lifetime still wins over a shorter minimum */
+	cfg.tek_rekey_lead = 30;
+	ck_assert_int_eq(gdoi_ks_tek_rekey_at(&cfg, 0), 3600 - 360);
+}
+END_TEST
+
 Suite *lifecycle_suite_create()
 {
 	Suite *s;
@@ -152,6 +174,7 @@ Suite *lifecycle_suite_create()
 	tcase_add_loop_test(tc, test_tek_rekey_at, 0, countof(tek_tests));
 	tcase_add_loop_test(tc, test_kek_rekey_at, 0, countof(kek_tests));
 	tcase_add_test(tc, test_rekey_due);
+	tcase_add_test(tc, test_configured_leads);
 	suite_add_tcase(s, tc);
 
 	return s;
