@@ -58,6 +58,10 @@ ENUM(gikev2_rekey_reject_names, GIKEV2_REKEY_OK, GIKEV2_REKEY_POLICY,
 #define PT_DELETE 42
 #define PT_SK 46
 
+/** signatures and encryptions made for GSA_REKEY messages, see
+ * gikev2_rekey_counters() */
+static refcount_t signatures, encryptions;
+
 /** the Digital Signature authentication method (RFC 7427) */
 #define AUTH_DS 14
 
@@ -220,6 +224,7 @@ static bool encrypt_datagram(gdoi_kek_t *kek, uint32_t mid, uint8_t flags,
 		ok = aead->encrypt(aead, crypt,
 					chunk_create(out.ptr, IKE_HEADER_LEN + GEN_HEADER_LEN),
 					iv, NULL);
+		ref_get(&encryptions);
 	}
 	aead->destroy(aead);
 	if (!ok)
@@ -406,6 +411,7 @@ static bool build_signed_plain(gdoi_kek_t *kek, uint32_t mid, chunk_t gsa,
 		{
 			break;
 		}
+		ref_get(&signatures);
 		if (!signer->sign(signer, scheme->scheme, scheme->params, data, &sig))
 		{
 			gikev2_err_set(err, "signing GSA_REKEY with %N failed",
@@ -489,6 +495,15 @@ bool gikev2_rekey_build(gdoi_kek_t *kek, uint32_t mid, chunk_t gsa,
 						  err);
 	chunk_clear(&plain);
 	return ok;
+}
+
+/*
+ * Described in header
+ */
+void gikev2_rekey_counters(u_int *sigs, u_int *encrs)
+{
+	*sigs = ref_cur(&signatures);
+	*encrs = ref_cur(&encryptions);
 }
 
 /*

@@ -144,6 +144,17 @@ bool gikev2_rekey_build(gdoi_kek_t *kek, uint32_t mid, chunk_t gsa,
 						gikev2_err_t *err);
 
 /**
+ * Signatures and encryptions made for GSA_REKEY messages and their
+ * acknowledgements in this process so far, counted where the private key
+ * signs and the KEK's AEAD encrypts (a signature whose length differs from
+ * the one guessed is made again and counted twice).
+ *
+ * @param sigs		receives the number of signatures
+ * @param encrs		receives the number of encryptions
+ */
+void gikev2_rekey_counters(u_int *sigs, u_int *encrs);
+
+/**
  * Build the acknowledgement of a unicast GSA_REKEY (see above).
  *
  * @param kek		KEK that protected the rekey

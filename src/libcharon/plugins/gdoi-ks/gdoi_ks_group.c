@@ -74,6 +74,13 @@ struct rekey_t {
 	/** TEKs it carries, gdoi_tek_t* (until sent, for inband and logs) */
 	linked_list_t *teks;
 
+	/** signatures and encryptions made to build it */
+	u_int signatures;
+	u_int encryptions;
+
+	/** monotonic time of the rekey-group request it answers, 0 if none */
+	timeval_t requested;
+
 	/** KEK it carries, NULL if none (until sent) */
 	gdoi_kek_t *new_kek;
 
@@ -193,6 +200,11 @@ struct private_gdoi_ks_group_t {
 	 */
 	u_int rekeys;
 	u_int retransmissions;
+
+	/**
+	 * Monotonic time of a pending rekey request, 0 if none
+	 */
+	timeval_t requested;
 	u_int acks;
 	u_int dropped;
 
@@ -910,7 +922,7 @@ static rekey_t *build(private_gdoi_ks_group_t *this, time_t now)
 	gikev2_err_t err = {};
 	chunk_t gsa = chunk_empty, kd = chunk_empty, datagram, encr, integ, kwk;
 	uint32_t *dels = NULL;
-	u_int del_count, i;
+	u_int del_count, i, sigs[2], encrs[2];
 	rekey_t *rekey;
 	bool ok;
 
@@ -937,8 +949,10 @@ static rekey_t *build(private_gdoi_ks_group_t *this, time_t now)
 	ok = (!kek && !this->unsent->get_count(this->unsent)) ||
 		 gikev2_registration_encode(this->unsent, kek, GIKEV2_GSA_REKEY,
 									this->protect->kwa, kwk, &gsa, &kd, &err);
+	gikev2_rekey_counters(&sigs[0], &encrs[0]);
 	ok = ok && gikev2_rekey_build(this->protect, this->mid, gsa, kd, dels,
 								  del_count, this->signer, &datagram, &err);
+	gikev2_rekey_counters(&sigs[1], &encrs[1]);
 	chunk_free(&gsa);
 	chunk_clear(&kd);
 	if (!ok)
@@ -962,7 +976,13 @@ static rekey_t *build(private_gdoi_ks_group_t *this, time_t now)
 		.new_kek = kek ? kek->get_ref(kek) : NULL,
 		.dels = dels,
 		.del_count = del_count,
+		/* made by this process while we built it: only this rekey, unless
+		 * another group built one at the same time */
+		.signatures = sigs[1] - sigs[0],
+		.encryptions = encrs[1] - encrs[0],
+		.requested = this->requested,
 	);
+	this->requested = (timeval_t){};
 	rekey_destroy(this->rekey);
 	this->rekey = rekey;
 	this->unsent = linked_list_create();
@@ -1007,7 +1027,7 @@ static void send_rekey(private_gdoi_ks_group_t *this, rekey_t *rekey)
 	inband_t *inband;
 	host_t *dst;
 	u_int dropped = 0, sent = 0, queued = 0;
-	timeval_t start, end;
+	timeval_t start, end, end_abs;
 	char spis[160];
 
 	cfg = this->public.get_cfg(&this->public);
@@ -1074,8 +1094,8 @@ static void send_rekey(private_gdoi_ks_group_t *this, rekey_t *rekey)
 				 cfg->name, rekey->mid);
 		}
 	}
-	time_monotonic(&end);
-	timersub(&end, &start, &end);
+	time_monotonic(&end_abs);
+	timersub(&end_abs, &start, &end);
 	print_spis(spis, sizeof(spis), rekey->teks, rekey->dels,
 			   rekey->del_count);
 	DBG1(DBG_IKE, "group '%s': rekey %u under KEK %+B: %s%s, %zu bytes to "
@@ -1091,6 +1111,17 @@ static void send_rekey(private_gdoi_ks_group_t *this, rekey_t *rekey)
 			 cfg->name, &(chunk_t){rekey->new_kek->spi,
 								   sizeof(rekey->new_kek->spi)},
 			 rekey->new_kek->dst, rekey->new_kek->lifetime);
+	}
+	DBG1(DBG_IKE, "group '%s': rekey %u made %u signature%s and %u "
+		 "encryption%s", cfg->name, rekey->mid, rekey->signatures,
+		 rekey->signatures == 1 ? "" : "s", rekey->encryptions,
+		 rekey->encryptions == 1 ? "" : "s");
+	if (rekey->requested.tv_sec || rekey->requested.tv_usec)
+	{
+		timersub(&end_abs, &rekey->requested, &end);
+		DBG1(DBG_IKE, "group '%s': rekey %u sent %u us after the rekey "
+			 "request", cfg->name, rekey->mid,
+			 (u_int)(end.tv_sec * 1000000 + end.tv_usec));
 	}
 	raise_sent(cfg->name, rekey->mid, rekey->teks, rekey->new_kek,
 			   rekey->dels, rekey->del_count, dsts->get_count(dsts), queued);
@@ -1158,6 +1189,10 @@ METHOD(gdoi_ks_group_t, rekey_soon, void,
 	if (!this->stopped)
 	{
 		DBG1(DBG_CFG, "group '%s': rekey requested", this->cfg->name);
+		if (!this->requested.tv_sec && !this->requested.tv_usec)
+		{
+			time_monotonic(&this->requested);
+		}
 		this->force = TRUE;
 		schedule(this);
 	}
