@@ -741,6 +741,9 @@ Suite *gdoi_isakmp_suite_create()
 	tcase_add_test(tc, test_message_padding);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_bitflips);
+	/* every bit of a message, with the leak detective: seconds on a
+	 * busy machine, more than the default 2 s timeout of a test */
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("key sizes");

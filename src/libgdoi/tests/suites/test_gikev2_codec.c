@@ -989,6 +989,9 @@ Suite *gikev2_codec_suite_create()
 	tcase_add_test(tc, test_gsa_invalid_structure);
 	tcase_add_test(tc, test_gsa_truncated);
 	tcase_add_test(tc, test_gsa_bitflip);
+	/* every bit of a message, with the leak detective: seconds on a
+	 * busy machine, more than the default 2 s timeout of a test */
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("KD");
@@ -999,6 +1002,9 @@ Suite *gikev2_codec_suite_create()
 	tcase_add_test(tc, test_kd_invalid_structure);
 	tcase_add_test(tc, test_kd_truncated);
 	tcase_add_test(tc, test_kd_bitflip);
+	/* every bit of a message, with the leak detective: seconds on a
+	 * busy machine, more than the default 2 s timeout of a test */
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("payload");

@@ -776,6 +776,9 @@ Suite *gikev2_sag_suite_create()
 	tcase_add_test(tc, test_sag_invalid_structure);
 	tcase_add_test(tc, test_sag_truncated);
 	tcase_add_test(tc, test_sag_bitflip);
+	/* every bit of a message, with the leak detective: seconds on a
+	 * busy machine, more than the default 2 s timeout of a test */
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy checks");
