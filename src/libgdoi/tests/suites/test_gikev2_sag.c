@@ -469,28 +469,30 @@ START_TEST(test_sag_truncated)
 }
 END_TEST
 
+/**
+ * Flip each bit of octet _i of the SAg vector: no crash, no leak, and what
+ * decodes encodes again.  One test function per octet, so that a failure
+ * names the octet and no function runs near the timeout, whose alarm would
+ * interrupt the leak detective inside malloc()
+ */
 START_TEST(test_sag_bitflip)
 {
 	gikev2_sag_t *sag;
 	chunk_t data, body;
-	size_t i;
 	int bit;
 
 	data = chunk_clone(sag_kat);
-	for (i = 0; i < data.len; i++)
+	for (bit = 0; bit < 8; bit++)
 	{
-		for (bit = 0; bit < 8; bit++)
+		data.ptr[_i] ^= 1 << bit;
+		sag = gikev2_sag_decode(data, NULL);
+		if (sag)
 		{
-			data.ptr[i] ^= 1 << bit;
-			sag = gikev2_sag_decode(data, NULL);
-			if (sag)
-			{
-				ck_assert(sag->encode(sag, &body, NULL));
-				chunk_free(&body);
-				sag->destroy(sag);
-			}
-			data.ptr[i] ^= 1 << bit;
+			ck_assert(sag->encode(sag, &body, NULL));
+			chunk_free(&body);
+			sag->destroy(sag);
 		}
+		data.ptr[_i] ^= 1 << bit;
 	}
 	chunk_free(&data);
 }
@@ -775,10 +777,7 @@ Suite *gikev2_sag_suite_create()
 	tcase_add_loop_test(tc, test_sag_invalid, 0, countof(sag_invalid));
 	tcase_add_test(tc, test_sag_invalid_structure);
 	tcase_add_test(tc, test_sag_truncated);
-	tcase_add_test(tc, test_sag_bitflip);
-	/* every bit of a message, with the leak detective: seconds on a
-	 * busy machine, more than the default 2 s timeout of a test */
-	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_sag_bitflip, 0, sag_kat.len);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy checks");
